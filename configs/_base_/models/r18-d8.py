@@ -1,0 +1,33 @@
+# Dilated ResNet-18 with MMSeg's deep stem (ResNetV1c), output stride 8: the backbone that both
+# pre-training and segmentation use, so that a checkpoint converts key for key.
+ssl_norm_cfg = dict(type="BN", requires_grad=True)  # SyncBN for multi-GPU runs
+backbone = dict(
+    type='mmseg.ResNetV1c',
+    depth=18,
+    in_channels=3,
+    num_stages=4,
+    out_indices=(0, 1, 2, 3),
+    dilations=(1, 1, 2, 4),
+    strides=(1, 2, 1, 1),
+    norm_cfg=ssl_norm_cfg,
+    norm_eval=False,
+    style='pytorch',
+    contract_dilation=True)
+# MoCoFCN: two 3x3 convs with dilation 6, 256 channels, no input concat
+mocofcn_decoder = dict(
+    type='mmseg.FCNHead',
+    in_channels=512,
+    in_index=3,
+    channels=256,
+    num_convs=2,
+    kernel_size=3,
+    dilation=6,
+    concat_input=False,
+    dropout_ratio=0.1,
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
+selfsup_data_preprocessor = dict(
+    type='mmselfsup.SelfSupDataPreprocessor',
+    mean=(123.675, 116.28, 103.53),
+    std=(58.395, 57.12, 57.375),
+    bgr_to_rgb=True)

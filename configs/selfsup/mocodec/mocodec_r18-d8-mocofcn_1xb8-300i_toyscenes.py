@@ -1,0 +1,7 @@
+# MoCo w/dec: image-level MoCo on the pooled MoCoFCN output, on the embedded toy scenes.
+_base_ = [
+    '../../_base_/models/mocodec_r18-d8-mocofcn.py',
+    '../../_base_/datasets/toy_scenes_selfsup.py',
+    '../../_base_/schedules/selfsup_sgd_cos_300i.py',
+    '../../_base_/selfsup_runtime.py',
+]

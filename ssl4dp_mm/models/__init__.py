@@ -1,0 +1,1 @@
+from . import algorithms, necks, segmentors  # noqa: F401

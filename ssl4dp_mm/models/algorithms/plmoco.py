@@ -1,0 +1,115 @@
+"""PLMoCo: patch-level MoCo. Matched feature-map cells of two views are positives."""
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn.functional as F
+from mmselfsup.registry import MODELS
+from mmselfsup.structures import SelfSupDataSample
+from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
+
+from ..utils.patch_matching import match_cells
+from ..utils.queue import FeatureQueue
+from .encoder_decoder_base import EncoderDecoderSSL
+
+
+@MODELS.register_module()
+class PLMoCo(EncoderDecoderSSL):
+    """Patch-level MoCo.
+
+    Both views go through the encoder (and decoder, w/dec) and a 1x1-conv projector, giving one
+    vector per feature-map cell. Each query cell is mapped back to original-image coordinates with the
+    crop/flip of its view (``coord_box``) and matched to the nearest key cell of the other view
+    (:func:`match_cells`; pairs farther apart than ``pos_threshold`` cell diagonals are dropped).
+    For each kept query cell, InfoNCE with
+
+    - the positive: its matched key cell;
+    - negatives: every other key cell of the batch (all images) and a queue of key cells from earlier
+      batches (``enqueue_cells`` random cells per image are enqueued each step).
+
+    Views that do not overlap give no positives; when a whole batch has none the loss is an exact 0
+    that is still connected to the graph (finite, zero gradients), so training goes on.
+
+    Args:
+        backbone (dict): Backbone config.
+        neck (dict): Dense projector config (``DenseProjector``).
+        head (dict): ``ContrastiveHead`` config (holds the temperature).
+        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
+        queue_len (int): Number of negative cells in the queue. Defaults to 65536.
+        feat_dim (int): Dimension of the projected cell vectors. Defaults to 128.
+        momentum (float): Momentum of the key encoder. Defaults to 0.999.
+        pos_threshold (float): Largest distance of a positive pair, in cell diagonals.
+            Defaults to 0.7.
+        enqueue_cells (int): Key cells per image pushed to the queue each step. Defaults to 16.
+        in_index (int): Backbone output used without a decoder. Defaults to -1.
+        pretrained (str, optional): Defaults to None.
+        data_preprocessor (dict, optional): Defaults to None.
+        init_cfg (dict | list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 decoder: Optional[dict] = None,
+                 queue_len: int = 65536,
+                 feat_dim: int = 128,
+                 momentum: float = 0.999,
+                 pos_threshold: float = 0.7,
+                 enqueue_cells: int = 16,
+                 in_index: int = -1,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            decoder=decoder,
+            in_index=in_index,
+            pretrained=pretrained,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.pos_threshold = pos_threshold
+        self.enqueue_cells = enqueue_cells
+        self.encoder_k = self.build_momentum_encoder(momentum)
+        self.queue = FeatureQueue(queue_len, feat_dim)
+
+    def project(self, img: torch.Tensor, modules=None) -> torch.Tensor:
+        """Images -> L2-normalised cell vectors, NxCxhxw."""
+        modules = modules if modules is not None else self.online_modules()
+        return F.normalize(modules['neck']([self.encode(img, modules)])[0], dim=1)
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        im_q, im_k = inputs[0], inputs[1]
+        boxes = torch.stack([ds.coord_box for ds in data_samples]).to(im_q.device)  # NxVx4
+        q = self.project(im_q)  # NxCxhqxwq
+        with torch.no_grad():
+            self.encoder_k.update_parameters(self.online_modules())
+            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
+            k = self.project(im_k, self.encoder_k.module)  # NxCxhkxwk
+            k = batch_unshuffle_ddp(k, idx_unshuffle)
+
+        n, c, hq, wq = q.shape
+        hk, wk = k.shape[2:]
+        index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk),
+                                   self.pos_threshold)  # NxSq, NxSq
+        q = q.flatten(2).transpose(1, 2)  # NxSqxC
+        k = k.flatten(2).transpose(1, 2).reshape(n * hk * wk, c)  # (N*Sk)xC
+        pos_index = (index + torch.arange(n, device=q.device)[:, None] * hk * wk)[valid]  # M
+        q = q[valid]  # MxC
+        if q.size(0) == 0:  # no view pair of the batch overlaps: nothing to contrast
+            loss = q.sum() * 0.  # exact 0, still part of the graph
+        else:
+            l_pos = (q * k[pos_index]).sum(1, keepdim=True)  # Mx1
+            l_batch = q @ k.t()  # Mx(N*Sk)
+            l_batch = l_batch.scatter(1, pos_index[:, None], float('-inf'))  # not its own negative
+            l_queue = q @ self.queue.feats.clone().detach().t()  # MxK
+            loss = self.head(l_pos, torch.cat([l_batch, l_queue], dim=1))
+
+        # enqueue a few random key cells per image
+        per_image = min(self.enqueue_cells, hk * wk)
+        pick = torch.rand(n, hk * wk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
+        pick = (pick + torch.arange(n, device=k.device)[:, None] * hk * wk).flatten()
+        self.queue.enqueue(k[pick])
+        return dict(loss=loss, num_pos=torch.tensor(float(pos_index.numel()), device=q.device))

@@ -1,0 +1,3 @@
+from .dense_projector import DenseProjector
+
+__all__ = ['DenseProjector']

@@ -1,0 +1,3 @@
+from .frozen_encoder_decoder import FrozenEncoderDecoder
+
+__all__ = ['FrozenEncoderDecoder']

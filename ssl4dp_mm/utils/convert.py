@@ -1,0 +1,102 @@
+"""Turn a pre-training checkpoint into MMSegmentation weights (backbone and decoder).
+
+Accepted inputs:
+
+- ssl4dp_mm pre-training checkpoints: ``backbone.*`` -> ``backbone.*``, ``decoder.*`` ->
+  ``decode_head.*``; projectors, heads, momentum encoders and queues are dropped.
+- MMSelfSup image-level checkpoints (``backbone.*`` plus neck/head/queue): backbone only.
+- torchvision ResNet state dicts (``conv1.weight``, ``layer1.*``, ``fc.*``): backbone only.
+
+The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
+(``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares no
+key with it. Loaded non-strictly, the stem silently stays random. :func:`check_fits` refuses that
+pairing and says which backbone type to use.
+"""
+from collections import OrderedDict
+from typing import Dict, List, Optional, Tuple
+
+import torch
+
+def stem_kind(keys, prefix: str = 'backbone.') -> Optional[str]:
+    """'deep' (``stem.*``), 'plain' (``conv1.*``) or None if no ResNet stem is found."""
+    keys = list(keys)
+    if any(k.startswith(prefix + 'stem.') for k in keys):
+        return 'deep'
+    if any(k.startswith(prefix + 'conv1.') for k in keys):
+        return 'plain'
+    return None
+
+
+def to_seg_state_dict(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict, str]:
+    """Map a pre-training (or torchvision) state dict to segmentation-model keys.
+
+    Returns:
+        tuple[OrderedDict, str]: The new state dict and the detected source format
+        ('ssl4dp_mm', 'mmselfsup' or 'torchvision').
+    """
+    if any(k.startswith('backbone.') for k in state_dict):
+        source = 'ssl4dp_mm' if any(k.startswith('decoder.') for k in state_dict) else 'mmselfsup'
+        out = OrderedDict()
+        for k, v in state_dict.items():
+            if k.startswith('backbone.'):
+                out[k] = v
+            elif k.startswith('decoder.'):
+                out['decode_head.' + k[len('decoder.'):]] = v
+            # everything else (momentum encoder, projector, head, queue) has no place in segmentation
+        return out, source
+    if 'conv1.weight' in state_dict and any(k.startswith('layer1.') for k in state_dict):
+        out = OrderedDict(('backbone.' + k, v) for k, v in state_dict.items()
+                          if not k.startswith('fc.'))
+        return out, 'torchvision'
+    sample = ', '.join(list(state_dict)[:5])
+    raise ValueError('unrecognised checkpoint layout: expected backbone.* keys (ssl4dp_mm / '
+                     f'MMSelfSup) or a torchvision ResNet (conv1.*, layer1.*); first keys: {sample}')
+
+
+def check_fits(converted: Dict[str, torch.Tensor],
+               model_state: Dict[str, torch.Tensor],
+               backbone_type: str = '?') -> Tuple[List[str], List[str]]:
+    """Check converted weights against a segmentation model's state dict.
+
+    Args:
+        converted (dict): Output of :func:`to_seg_state_dict`.
+        model_state (dict): ``model.state_dict()`` of the target segmentation model.
+        backbone_type (str): The config's backbone type, for messages. Defaults to '?'.
+
+    Returns:
+        tuple[list[str], list[str]]: Missing keys (in the model, not in the checkpoint) and unexpected
+        keys (in the checkpoint, not in the model).
+
+    Raises:
+        ValueError: If the ResNet stems differ (plain vs deep), a backbone key is missing, the decoder
+            does not fit the head (missing or unexpected ``decode_head`` keys other than ``conv_seg``),
+            or any shared key has another shape. The message names the first offending key.
+    """
+    ckpt_stem, model_stem = stem_kind(converted), stem_kind(model_state)
+    if ckpt_stem and model_stem and ckpt_stem != model_stem:
+        use = ('ResNetV1c (deep stem, MMSeg default)' if ckpt_stem == 'deep' else
+               "ResNet (plain stem: type='mmseg.ResNet' or ResNetV1b with deep_stem=False)")
+        raise ValueError(
+            f'stem mismatch: the checkpoint has a {ckpt_stem}-stem ResNet but the config\'s backbone '
+            f'{backbone_type} has a {model_stem} stem, so the stem would silently stay random. '
+            f'Use backbone type {use} in the segmentation config.')
+    for k, v in converted.items():
+        if k in model_state and tuple(model_state[k].shape) != tuple(v.shape):
+            raise ValueError(f'shape mismatch at {k!r}: checkpoint {tuple(v.shape)} vs model '
+                             f'{tuple(model_state[k].shape)}')
+    missing = [k for k in model_state if k not in converted and not k.endswith('num_batches_tracked')]
+    unexpected = [k for k in converted if k not in model_state]
+    missing_backbone = [k for k in missing if k.startswith('backbone.')]
+    if missing_backbone and any(k.startswith('backbone.') for k in converted):
+        raise ValueError(f'the backbone does not fit: first missing key {missing_backbone[0]!r} '
+                         f'({len(missing_backbone)} missing); backbone type {backbone_type}')
+    has_decoder = any(k.startswith('decode_head.') for k in converted)
+    if has_decoder:
+        bad = [k for k in unexpected if k.startswith('decode_head.')]
+        bad += [k for k in missing
+                if k.startswith('decode_head.') and not k.startswith('decode_head.conv_seg.')]
+        if bad:
+            raise ValueError(f'the pre-trained decoder does not fit the head: first mismatched key '
+                             f'{bad[0]!r} ({len(bad)} mismatched); pre-train and segment with the '
+                             'same decode head type and settings')
+    return missing, unexpected

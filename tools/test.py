@@ -1,0 +1,58 @@
+"""Test a checkpoint with a config, like MMSeg's tools/test.py (``mim test mmseg`` works too).
+
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out-metrics FILE.json] [--cfg-options ...]
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test a checkpoint with an ssl4dp_mm config')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='where logs go')
+    parser.add_argument('--out-metrics', help='also write the metrics to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, help='override config keys')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint {args.checkpoint!r} does not exist')
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.launcher != 'none' and not torch.cuda.is_available():
+        cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    cfg.load_from = args.checkpoint
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    if args.out_metrics:
+        os.makedirs(osp.dirname(osp.abspath(args.out_metrics)), exist_ok=True)
+        with open(args.out_metrics, 'w') as f:
+            json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()
