@@ -31,3 +31,25 @@ selfsup_data_preprocessor = dict(
     mean=(123.675, 116.28, 103.53),
     std=(58.395, 57.12, 57.375),
     bgr_to_rgb=True)
+# PSPNet decoder (pyramid pooling), channels as in MMSeg's ResNet-18 PSPNet
+psp_decoder = dict(
+    type='mmseg.PSPHead',
+    in_channels=512,
+    in_index=3,
+    channels=128,
+    pool_scales=(1, 2, 3, 6),
+    dropout_ratio=0.1,
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
+# DeepLabv3 decoder (ASPP), dilations for output stride 8 as in MMSeg's DeepLabv3 configs
+aspp_decoder = dict(
+    type='mmseg.ASPPHead',
+    in_channels=512,
+    in_index=3,
+    channels=128,
+    dilations=(1, 12, 24, 36),
+    dropout_ratio=0.1,
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
+# channels of each decoder's output (the input of a w/dec projector)
+decoder_channels = dict(mocofcn=256, psp=128, aspp=128)

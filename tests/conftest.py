@@ -1,0 +1,67 @@
+"""Shared fixtures: tiny data and config helpers. Tests run on CPU with tiny models."""
+import os.path as osp
+
+import pytest
+
+import ssl4dp_mm  # noqa: F401  (shims + registries)
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CAMVID_ROOT = osp.join(osp.dirname(ROOT), 'shared', 'datasets', 'camvid')
+
+
+@pytest.fixture(scope='session')
+def toy_root(tmp_path_factory):
+    """A small toy-scenes dataset (16 train / 4 val images of 96x128), made once per session."""
+    from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
+    root = str(tmp_path_factory.mktemp('toy_scenes'))
+    return make_toy_scenes(root, {'train': 16, 'val': 4}, seed=0)
+
+
+@pytest.fixture(scope='session')
+def camvid_root():
+    """The real CamVid copy beside the project, or a skip with the reason."""
+    if not osp.isdir(osp.join(CAMVID_ROOT, 'img_dir', 'train')):
+        pytest.skip(f'real CamVid data not found at {CAMVID_ROOT} (see ../shared/datasets/README.md)')
+    return CAMVID_ROOT
+
+
+def config_path(*parts) -> str:
+    """Absolute path of a config under configs/."""
+    return osp.join(ROOT, 'configs', *parts)
+
+
+def load_config(rel_path: str, data_root: str = None, **overrides):
+    """Config.fromfile with the data roots pointed at ``data_root`` and extra dotted overrides."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config_path(rel_path))
+    opts = dict(overrides)
+    if data_root is not None:
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            if cfg.get(loader) is not None:
+                opts[f'{loader}.dataset.data_root'] = data_root
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if cfg.get(loader) is not None:
+            opts[f'{loader}.num_workers'] = 0
+            opts[f'{loader}.persistent_workers'] = False
+    cfg.merge_from_dict(opts)
+    return cfg
+
+
+def train_few_iters(cfg, work_dir, iters: int = 2, batch_size: int = 2):
+    """Run mmengine's Runner for a few iterations; returns the runner."""
+    from mmengine.runner import Runner
+    cfg.merge_from_dict({
+        'train_cfg.max_iters': iters,
+        'train_dataloader.batch_size': batch_size,
+        'default_hooks.logger.interval': 1,
+        'default_hooks.checkpoint.interval': iters,
+    })
+    if cfg.get('param_scheduler'):
+        cfg.param_scheduler = []
+    cfg.work_dir = str(work_dir)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.train_cfg.pop('val_interval', None)
+    cfg.experiment_name = f'test_{osp.basename(str(work_dir))}'
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
