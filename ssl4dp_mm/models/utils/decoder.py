@@ -21,7 +21,7 @@ def build_decoder(cfg: dict) -> nn.Module:
         nn.Module: The head, without ``conv_seg``.
     """
     cfg = copy.deepcopy(cfg)
-    cfg.setdefault('num_classes', 1)
+    cfg.setdefault('num_classes', 3)  # any value > 2 avoids mmseg's binary-task warnings
     if 'loss_decode' not in cfg:  # keep the build independent of mmseg's default loss settings
         cfg['loss_decode'] = dict(type='mmseg.CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)
     head = MODELS.build(cfg)
