@@ -48,7 +48,11 @@ def load_config(rel_path: str, data_root: str = None, **overrides):
 
 
 def train_few_iters(cfg, work_dir, iters: int = 2, batch_size: int = 2):
-    """Run mmengine's Runner for a few iterations; returns the runner."""
+    """Run mmengine's Runner for a few iterations; returns the runner.
+
+    ``runner.initial_state`` holds the model's state dict right after weight initialisation (before
+    any checkpoint loading or training), so tests can check what moved.
+    """
     from mmengine.runner import Runner
     cfg.merge_from_dict({
         'train_cfg.max_iters': iters,
@@ -63,5 +67,17 @@ def train_few_iters(cfg, work_dir, iters: int = 2, batch_size: int = 2):
     cfg.train_cfg.pop('val_interval', None)
     cfg.experiment_name = f'test_{osp.basename(str(work_dir))}'
     runner = Runner.from_cfg(cfg)
+    runner.model.init_weights()  # what train() does first (it is not repeated there)
+    runner.initial_state = {k: v.detach().clone() for k, v in runner.model.state_dict().items()}
     runner.train()
     return runner
+
+
+def load_tool(name: str):
+    """Import ``tools/<name>.py`` as a module (tools/ is not a package)."""
+    import importlib.util
+    path = osp.join(ROOT, 'tools', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'ssl4dp_tools_{name.replace("/", "_")}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -28,7 +28,11 @@ class MultiViewWithCoord(BaseTransform):
         num_views = [num_views] if isinstance(num_views, int) else list(num_views)
         assert len(num_views) == len(transforms), 'one num_views entry per pipeline'
         self.num_views = num_views
-        self.pipelines = [Compose(t) for t in transforms]
+        # built from MMSelfSup's registry (not the root one) so it also works outside a Runner
+        self.pipelines = [
+            Compose([TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline])
+            for pipeline in transforms
+        ]
         self.view_pipelines = [p for p, n in zip(self.pipelines, num_views) for _ in range(n)]
 
     def transform(self, results: dict) -> dict:

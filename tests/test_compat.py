@@ -1,0 +1,81 @@
+"""The stack's shims: registries, the missing mmselfsup module, safe checkpoint loading."""
+import pickle
+import sys
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer, MessageHub
+
+import ssl4dp_mm
+from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
+
+
+def test_import_registers_the_plugin():
+    from mmselfsup.registry import MODELS, TRANSFORMS, DATASETS
+    from mmseg.registry import DATASETS as SEG_DATASETS, MODELS as SEG_MODELS
+    for name in ('MoCoDec', 'PLMoCo', 'DenseProjector'):
+        assert MODELS.get(name) is not None, name
+    for name in ('RandomResizedCropWithCoord', 'RandomFlipWithCoord', 'MultiViewWithCoord',
+                 'PackDenseSSLInputs'):
+        assert TRANSFORMS.get(name) is not None, name
+    assert DATASETS.get('ImageFolder') is not None
+    assert SEG_DATASETS.get('ToyScenesDataset') is not None
+    assert SEG_DATASETS.get('CamVidDataset') is not None
+    assert SEG_MODELS.get('FrozenEncoderDecoder') is not None
+    assert 'mmselfsup.engine.runner' in sys.modules
+
+
+def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
+    """What mmengine writes (message hub with HistoryBuffers, numpy values) loads safely."""
+    hub = MessageHub.get_instance('compat_test')
+    for v in (1.0, 2.5, 3.0):
+        hub.update_scalar('train/loss', v)
+    hub.update_info('np_value', np.float64(1.5))
+    ckpt = dict(meta=dict(seed=np.int64(3), arr=np.arange(3.)), state_dict={'w': torch.ones(2)},
+                message_hub=hub.state_dict())
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(ckpt, path)
+    loaded = load_checkpoint_file(path)
+    buf = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buf, HistoryBuffer) and buf.mean() == pytest.approx(6.5 / 3)
+    assert loaded['meta']['seed'] == 3
+
+
+class Planted:
+    """Unpickling this would run os.system: a safe loader must refuse it."""
+    executed = []
+
+    def __reduce__(self):
+        return (Planted.executed.append, ('pwned', ))
+
+
+def test_planted_pickle_is_not_executed(tmp_path):
+    path = str(tmp_path / 'evil.pth')
+    torch.save(dict(state_dict={'w': torch.ones(1)}, payload=Planted()), path)
+    with pytest.raises(ValueError, match='evil.pth'):
+        load_checkpoint_file(path)
+    assert Planted.executed == []
+
+
+def test_getattr_stand_in_refuses_other_lookups():
+    from ssl4dp_mm.compat import restricted_getattr
+    assert restricted_getattr(HistoryBuffer, 'mean') is HistoryBuffer.mean
+    with pytest.raises(pickle.UnpicklingError):
+        restricted_getattr(__import__('os'), 'system')
+    with pytest.raises(pickle.UnpicklingError):
+        restricted_getattr(HistoryBuffer, '__init__')
+
+
+def test_atomic_save_leaves_nothing_on_failure(tmp_path):
+    class Unpicklable:
+        def __reduce__(self):
+            raise RuntimeError('cannot pickle')
+    target = tmp_path / 'out.pth'
+    with pytest.raises(RuntimeError):
+        save_checkpoint_atomic({'x': Unpicklable()}, str(target))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_version():
+    assert ssl4dp_mm.__version__
