@@ -8,6 +8,6 @@ from . import compat
 
 compat.apply()
 
-from . import datasets, models  # noqa: E402,F401  (registers everything)
+from . import datasets, engine, models  # noqa: E402,F401  (registers everything)
 
 __version__ = '0.1.0'

@@ -2,11 +2,22 @@
 import os.path as osp
 
 import pytest
+from mmengine.registry import DefaultScope
 
 import ssl4dp_mm  # noqa: F401  (shims + registries)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CAMVID_ROOT = osp.join(osp.dirname(ROOT), 'shared', 'datasets', 'camvid')
+
+
+@pytest.fixture(autouse=True)
+def restore_default_scope():
+    """Each test leaves mmengine's default scope as it found it (builds under 'mmseg' would
+    otherwise change how later tests resolve unscoped type names)."""
+    before = set(DefaultScope._instance_dict)
+    yield
+    for name in [n for n in DefaultScope._instance_dict if n not in before]:
+        del DefaultScope._instance_dict[name]
 
 
 @pytest.fixture(scope='session')

@@ -43,19 +43,24 @@ def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
 
 
 class Planted:
-    """Unpickling this would run os.system: a safe loader must refuse it."""
-    executed = []
+    """Unpickling this creates a marker file (a stand-in for any side effect)."""
+
+    def __init__(self, marker):
+        self.marker = marker
 
     def __reduce__(self):
-        return (Planted.executed.append, ('pwned', ))
+        return (open, (self.marker, 'w'))
 
 
 def test_planted_pickle_is_not_executed(tmp_path):
+    marker = tmp_path / 'payload_ran'
     path = str(tmp_path / 'evil.pth')
-    torch.save(dict(state_dict={'w': torch.ones(1)}, payload=Planted()), path)
+    torch.save(dict(state_dict={'w': torch.ones(1)}, payload=Planted(str(marker))), path)
     with pytest.raises(ValueError, match='evil.pth'):
         load_checkpoint_file(path)
-    assert Planted.executed == []
+    assert not marker.exists()
+    torch.load(path, weights_only=False).get('payload').close()  # control: the payload is live
+    assert marker.exists()
 
 
 def test_getattr_stand_in_refuses_other_lookups():

@@ -44,7 +44,13 @@ def main(argv=None):
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.launcher != 'none' and not torch.cuda.is_available():
         cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+        cfg.model_wrapper_cfg = dict(  # DDP refuses device_ids for a CPU module (see train.py)
+            type='MMDistributedDataParallel', broadcast_buffers=False, device_ids=None)
     cfg.load_from = args.checkpoint
+    if args.launcher == 'pytorch' and not torch.cuda.is_available() and \
+            not torch.distributed.is_initialized():
+        # mmengine's init_dist calls torch.cuda.set_device, which fails without GPUs (see train.py)
+        torch.distributed.init_process_group(backend='gloo')
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     if args.out_metrics:

@@ -6,6 +6,7 @@
 A thin entry point over mmengine's Runner; the plugin comes in through the config's custom_imports.
 """
 import argparse
+import datetime
 import os
 import os.path as osp
 
@@ -35,6 +36,16 @@ def parse_args(argv=None):
     return args
 
 
+def cpu_ddp(cfg: Config) -> None:
+    """DDP on CPU processes: mmengine passes ``device_ids=[LOCAL_RANK]``, which DDP refuses for a
+    CPU module, unless ``model_wrapper_cfg`` sets them."""
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel', broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
 def build_cfg(args) -> Config:
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
@@ -56,12 +67,29 @@ def build_cfg(args) -> Config:
     if args.launcher != 'none' and not torch.cuda.is_available():
         # NCCL needs GPUs; gloo runs the same code on CPU processes
         cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+        cpu_ddp(cfg)
     return cfg
+
+
+def init_cpu_process_group(cfg) -> None:
+    """Start the gloo process group on machines without GPUs (a no-op elsewhere).
+
+    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` unconditionally, which fails
+    without a GPU; the Runner uses a process group that already exists as it is.
+    """
+    if cfg.launcher == 'pytorch' and not torch.cuda.is_available() and \
+            not torch.distributed.is_initialized():
+        dist_cfg = dict(cfg.get('env_cfg', {}).get('dist_cfg', {}), backend='gloo')
+        if 'timeout' in dist_cfg:
+            dist_cfg['timeout'] = datetime.timedelta(seconds=dist_cfg['timeout'])
+        torch.distributed.init_process_group(**dist_cfg)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    runner = Runner.from_cfg(build_cfg(args))
+    cfg = build_cfg(args)
+    init_cpu_process_group(cfg)
+    runner = Runner.from_cfg(cfg)
     runner.train()
 
 

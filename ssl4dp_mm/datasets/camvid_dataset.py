@@ -2,9 +2,11 @@
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
+from .seg_checks import CheckedSegDatasetMixin  # fail early on missing/empty files
+
 
 @DATASETS.register_module()
-class CamVidDataset(BaseSegDataset):
+class CamVidDataset(CheckedSegDatasetMixin, BaseSegDataset):
     """CamVid, 11 classes, ``.jpg`` images and single-channel ``.png`` label maps; 255 is void.
 
     Args:

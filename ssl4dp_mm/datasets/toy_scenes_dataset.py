@@ -2,11 +2,12 @@
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
+from .seg_checks import CheckedSegDatasetMixin  # fail early on missing/empty files
 from .toy_scenes import CLASSES, PALETTE
 
 
 @DATASETS.register_module()
-class ToyScenesDataset(BaseSegDataset):
+class ToyScenesDataset(CheckedSegDatasetMixin, BaseSegDataset):
     """The embedded default: generated scenes of textured objects, 6 classes, ``.png`` images and
     label maps in ``img_dir/{split}`` and ``ann_dir/{split}``.
 

@@ -5,7 +5,8 @@ Accepted inputs:
 - ssl4dp_mm pre-training checkpoints: ``backbone.*`` -> ``backbone.*``, ``decoder.*`` ->
   ``decode_head.*``; projectors, heads, momentum encoders and queues are dropped.
 - MMSelfSup image-level checkpoints (``backbone.*`` plus neck/head/queue): backbone only.
-- torchvision ResNet state dicts (``conv1.weight``, ``layer1.*``, ``fc.*``): backbone only.
+- torchvision ResNet state dicts (``conv1.weight``, ``layer1.*``, ``fc.*``): backbone only; also
+  inside official MoCo / DenseCL training checkpoints (``module.encoder_q.*``).
 
 The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
 (``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares no
@@ -44,6 +45,11 @@ def to_seg_state_dict(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict,
                 out['decode_head.' + k[len('decoder.'):]] = v
             # everything else (momentum encoder, projector, head, queue) has no place in segmentation
         return out, source
+    for prefix in ('module.encoder_q.', 'encoder_q.', 'module.'):
+        # official MoCo / DenseCL training checkpoints: the query encoder is a torchvision ResNet
+        if f'{prefix}conv1.weight' in state_dict:
+            state_dict = {k[len(prefix):]: v for k, v in state_dict.items() if k.startswith(prefix)}
+            break
     if 'conv1.weight' in state_dict and any(k.startswith('layer1.') for k in state_dict):
         out = OrderedDict(('backbone.' + k, v) for k, v in state_dict.items()
                           if not k.startswith('fc.'))
@@ -74,12 +80,13 @@ def check_fits(converted: Dict[str, torch.Tensor],
     """
     ckpt_stem, model_stem = stem_kind(converted), stem_kind(model_state)
     if ckpt_stem and model_stem and ckpt_stem != model_stem:
-        use = ('ResNetV1c (deep stem, MMSeg default)' if ckpt_stem == 'deep' else
-               "ResNet (plain stem: type='mmseg.ResNet' or ResNetV1b with deep_stem=False)")
+        use = ("type='mmseg.ResNetV1c' (deep stem, MMSeg's default; our r18-d8 / r50-d8 bases)"
+               if ckpt_stem == 'deep' else
+               "type='mmseg.ResNet' (plain stem, MMSeg's r18b/r50b; our r18b-d8 / r50b-d8 bases)")
         raise ValueError(
             f'stem mismatch: the checkpoint has a {ckpt_stem}-stem ResNet but the config\'s backbone '
             f'{backbone_type} has a {model_stem} stem, so the stem would silently stay random. '
-            f'Use backbone type {use} in the segmentation config.')
+            f'Use backbone {use} in the segmentation config.')
     for k, v in converted.items():
         if k in model_state and tuple(model_state[k].shape) != tuple(v.shape):
             raise ValueError(f'shape mismatch at {k!r}: checkpoint {tuple(v.shape)} vs model '

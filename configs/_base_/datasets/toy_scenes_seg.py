@@ -3,17 +3,19 @@ dataset_type = 'ToyScenesDataset'
 data_root = 'data/toy_scenes/'
 crop_size = (64, 64)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
     dict(type='RandomResize', scale=(128, 96), ratio_range=(0.75, 1.5), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.9),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
     dict(type='Resize', scale=(128, 96), keep_ratio=True),
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
     dict(type='PackSegInputs'),
 ]
 train_dataloader = dict(

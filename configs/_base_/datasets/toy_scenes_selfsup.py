@@ -15,7 +15,7 @@ view_pipeline = [
     dict(type='RandomFlipWithCoord', prob=0.5),
 ]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
     dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline]),
     dict(type='PackDenseSSLInputs', field_keys=['coord_box'], meta_keys=['img_path']),
 ]

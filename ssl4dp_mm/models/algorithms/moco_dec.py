@@ -7,6 +7,7 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
+from ..utils.contrast import image_logits
 from ..utils.queue import FeatureQueue
 from .encoder_decoder_base import EncoderDecoderSSL
 
@@ -72,8 +73,6 @@ class MoCoDec(EncoderDecoderSSL):
             im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
             k = self.project(im_k, self.encoder_k.module)  # NxC
             k = batch_unshuffle_ddp(k, idx_unshuffle)
-        l_pos = torch.einsum('nc,nc->n', q, k).unsqueeze(-1)  # Nx1
-        l_neg = torch.einsum('nc,kc->nk', q, self.queue.feats.clone().detach())  # NxK
-        loss = self.head(l_pos, l_neg)
+        loss = self.head(*image_logits(q, k, self.queue.feats))  # Nx1 vs NxK
         self.queue.enqueue(k)
         return dict(loss=loss)

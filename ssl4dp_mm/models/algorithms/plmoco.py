@@ -1,5 +1,5 @@
 """PLMoCo: patch-level MoCo. Matched feature-map cells of two views are positives."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -7,6 +7,7 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
+from ..utils.contrast import cell_logits
 from ..utils.patch_matching import match_cells
 from ..utils.queue import FeatureQueue
 from .encoder_decoder_base import EncoderDecoderSSL
@@ -90,6 +91,21 @@ class PLMoCo(EncoderDecoderSSL):
             k = self.project(im_k, self.encoder_k.module)  # NxCxhkxwk
             k = batch_unshuffle_ddp(k, idx_unshuffle)
 
+        loss, num_pos = self.patch_loss(q, k, boxes)
+        return dict(loss=loss, num_pos=num_pos)
+
+    def patch_loss(self, q: torch.Tensor, k: torch.Tensor,
+                   boxes: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """InfoNCE over matched cells, then a few key cells per image into the queue.
+
+        Args:
+            q (torch.Tensor): NxCxhqxwq normalised query cells (view 0).
+            k (torch.Tensor): NxCxhkxwk normalised key cells (view 1, no gradient).
+            boxes (torch.Tensor): NxVx4 ``coord_box`` of the views.
+
+        Returns:
+            tuple[torch.Tensor, torch.Tensor]: The loss and the number of positive pairs.
+        """
         n, c, hq, wq = q.shape
         hk, wk = k.shape[2:]
         index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk),
@@ -101,15 +117,11 @@ class PLMoCo(EncoderDecoderSSL):
         if q.size(0) == 0:  # no view pair of the batch overlaps: nothing to contrast
             loss = q.sum() * 0.  # exact 0, still part of the graph
         else:
-            l_pos = (q * k[pos_index]).sum(1, keepdim=True)  # Mx1
-            l_batch = q @ k.t()  # Mx(N*Sk)
-            l_batch = l_batch.scatter(1, pos_index[:, None], float('-inf'))  # not its own negative
-            l_queue = q @ self.queue.feats.clone().detach().t()  # MxK
-            loss = self.head(l_pos, torch.cat([l_batch, l_queue], dim=1))
+            loss = self.head(*cell_logits(q, k, pos_index, self.queue.feats))
 
         # enqueue a few random key cells per image
         per_image = min(self.enqueue_cells, hk * wk)
         pick = torch.rand(n, hk * wk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
         pick = (pick + torch.arange(n, device=k.device)[:, None] * hk * wk).flatten()
         self.queue.enqueue(k[pick])
-        return dict(loss=loss, num_pos=torch.tensor(float(pos_index.numel()), device=q.device))
+        return loss, torch.tensor(float(pos_index.numel()), device=q.device)

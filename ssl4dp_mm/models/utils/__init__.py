@@ -1,5 +1,10 @@
 from .decoder import build_decoder
+from .knn import knn_positives, knn_pull_loss
+from .mask_pooling import downsample_mask_ids, mask_pool
 from .patch_matching import cell_centers, cell_diagonal, match_cells
 from .queue import FeatureQueue
 
-__all__ = ['build_decoder', 'cell_centers', 'cell_diagonal', 'match_cells', 'FeatureQueue']
+__all__ = [
+    'build_decoder', 'knn_positives', 'knn_pull_loss', 'downsample_mask_ids', 'mask_pool',
+    'cell_centers', 'cell_diagonal', 'match_cells', 'FeatureQueue'
+]

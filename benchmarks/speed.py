@@ -1,0 +1,198 @@
+"""Pre-training step time and peak memory of each method, against MMSelfSup's MoCo v2 and DenseCL.
+
+    python benchmarks/speed.py                          # ResNet-18, every method config, CPU
+    python benchmarks/speed.py --depth 50 --steps 5     # ResNet-50 (decoder/neck inputs widened)
+    python benchmarks/speed.py --configs configs/selfsup/plmoco/*.py --device cuda
+
+Every config is measured in its own subprocess, on the same toy-scene images (the config's own data
+pipeline makes one batch, which is then reused for every step), as the median of ``--steps`` full
+``train_step`` calls (forward, backward, optimizer) after ``--warmup`` steps. Peak memory is the
+growth of the process's peak resident set over its size before the first step on CPU or ``torch.cuda.max_memory_allocated`` on GPU.
+Figures are reported as ratios to MMSelfSup's own MoCo v2 and DenseCL measured in the same run;
+absolute times depend on the machine and its load. The table is printed and written to
+``benchmarks/results/speed_r{depth}_{device}.md``.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import os.path as osp
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MOCOV2 = 'configs/selfsup/baselines/mocov2_r18-d8_1xb8-300i_toyscenes.py'
+DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
+
+
+def widen_for_r50(model_cfg) -> None:
+    """ResNet-50: depth 50 and every 512-channel input of decoder/neck/head becomes 2048."""
+    model_cfg.backbone.depth = 50
+
+    def fix(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == 'in_channels' and value == 512:
+                    node[key] = 2048
+                else:
+                    fix(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                fix(item)
+
+    for part in ('decoder', 'neck', 'head'):
+        if model_cfg.get(part) is not None:
+            fix(model_cfg[part])
+
+
+def measure_one(args) -> dict:
+    """Build the config's model and one batch, then time ``train_step``; runs in a subprocess."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner
+
+    import ssl4dp_mm  # noqa: F401
+    from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
+
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+    data_root = make_toy_scenes(args.data_root, {'train': 32, 'val': 4})
+    cfg = Config.fromfile(osp.join(ROOT, args.single))
+    init_default_scope(cfg.get('default_scope', 'mmselfsup'))
+    cfg.train_dataloader.update(batch_size=args.batch, num_workers=0, persistent_workers=False)
+    cfg.train_dataloader.dataset.data_root = data_root
+    if args.depth == 50:
+        widen_for_r50(cfg.model)
+    dataloader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    batch = next(iter(dataloader))
+    from mmselfsup.registry import MODELS
+    model = MODELS.build(cfg.model).to(args.device)
+    model.init_weights()
+    model.train()
+    from mmengine.optim import build_optim_wrapper
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    rss_before_mb = _current_rss_mb()
+    times = []
+    for step in range(args.warmup + args.steps):
+        if args.device == 'cuda':
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        model.train_step(batch, optim_wrapper)
+        if args.device == 'cuda':
+            torch.cuda.synchronize()
+        if step >= args.warmup:
+            times.append(time.perf_counter() - start)
+    if args.device == 'cuda':
+        peak_mb = torch.cuda.max_memory_allocated() / 2**20
+    else:
+        # growth of the peak resident set over the process before the first step (imports, data)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before_mb
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad) / 1e6
+    return dict(config=args.single, median_s=statistics.median(times), peak_mb=peak_mb,
+                params_m=params, type=cfg.model.type)
+
+
+def _current_rss_mb() -> float:
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def default_configs() -> list:
+    paths = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*.py')))
+    paths = [osp.relpath(p, ROOT) for p in paths]
+    return [p for p in paths if '/baselines/' not in p or p in (MOCOV2, DENSECL)]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('--configs', nargs='+', help='configs to measure (default: all selfsup)')
+    parser.add_argument('--depth', type=int, default=18, choices=[18, 50])
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--steps', type=int, default=7)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--data-root', default=osp.join(ROOT, 'work_dirs', 'bench_toy'))
+    parser.add_argument('--out', help='results file (default benchmarks/results/speed_r{depth}_{device}.md)')
+    parser.add_argument('--single', help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.single:
+        print('RESULT ' + json.dumps(measure_one(args)), flush=True)
+        return None
+
+    methods = [c for c in (args.configs or default_configs()) if c not in (MOCOV2, DENSECL)]
+    # the references run first and last; the faster of the two runs is used, so that a burst of load
+    # on a shared machine during one of them does not skew every ratio
+    configs = [MOCOV2, DENSECL] + methods + [MOCOV2, DENSECL]
+    rows = []
+    for i, cfg in enumerate(configs, 1):
+        print(f'[{i}/{len(configs)}] {cfg}', flush=True)
+        cmd = [sys.executable, __file__, '--single', cfg, '--depth', str(args.depth), '--batch',
+               str(args.batch), '--steps', str(args.steps), '--warmup', str(args.warmup),
+               '--threads', str(args.threads), '--device', args.device, '--data-root', args.data_root]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        result = [line for line in proc.stdout.splitlines() if line.startswith('RESULT ')]
+        if proc.returncode != 0 or not result:
+            print(f'    failed:\n{proc.stderr[-1500:]}', flush=True)
+            rows.append(dict(config=cfg, error=proc.stderr.strip().splitlines()[-1:]))
+            continue
+        rows.append(json.loads(result[0][len('RESULT '):]))
+        print(f'    {rows[-1]["median_s"] * 1000:.0f} ms/step, peak {rows[-1]["peak_mb"]:.0f} MB',
+              flush=True)
+
+    ref = {}
+    for r in rows:
+        if 'median_s' in r and (r['config'] not in ref or
+                                r['median_s'] < ref[r['config']]['median_s']):
+            ref[r['config']] = r
+    rows = [ref[c] for c in (MOCOV2, DENSECL) if c in ref] + rows[2:-2]
+    if MOCOV2 not in ref or DENSECL not in ref:
+        raise SystemExit('the MoCo v2 / DenseCL references failed; no ratios can be given')
+    m, d = ref[MOCOV2], ref[DENSECL]
+    import mmengine
+    import mmselfsup
+    import torch
+    lines = [
+        f'# Pre-training step time and peak memory, ResNet-{args.depth}, batch {args.batch}, '
+        f'{args.device}', '',
+        f'{datetime.date.today()} · {platform.node()} · {platform.processor() or platform.machine()} '
+        f'· {os.cpu_count()} cores, {args.threads} threads · torch {torch.__version__} · mmengine '
+        f'{mmengine.__version__} · mmselfsup {mmselfsup.__version__}', '',
+        f'Median of {args.steps} train steps after {args.warmup} warm-up (references: the faster of a '
+        'run before and a run after the methods), one batch of toy scenes '
+        '(64 px crops) reused. Ratios are ours / MMSelfSup\'s, measured in the same run. **Absolute '
+        'figures are machine-dependent** (and noisy on shared machines); the ratios are the result.',
+        f'Peak memory: {"peak RSS growth during the steps" if args.device == "cpu" else "max CUDA allocation"}.',
+        '', '| config | model | ms/step | x MoCo v2 | x DenseCL | peak MB | x MoCo v2 mem | params (M) |',
+        '|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        name = osp.splitext(osp.basename(r['config']))[0]
+        if 'median_s' not in r:
+            lines.append(f'| {name} | failed: {r["error"]} | | | | | | |')
+            continue
+        lines.append(
+            f'| {name} | {r["type"]} | {r["median_s"] * 1000:.0f} | {r["median_s"] / m["median_s"]:.2f}'
+            f' | {r["median_s"] / d["median_s"]:.2f} | {r["peak_mb"]:.0f} | '
+            f'{r["peak_mb"] / m["peak_mb"]:.2f} | {r["params_m"]:.1f} |')
+    table = '\n'.join(lines) + '\n'
+    print('\n' + table)
+    out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'speed_r{args.depth}_{args.device}.md')
+    os.makedirs(osp.dirname(out), exist_ok=True)
+    with open(out, 'w') as f:
+        f.write(table)
+    with open(osp.splitext(out)[0] + '.json', 'w') as f:
+        json.dump(rows, f, indent=1)
+    return rows
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,3 @@
+# PRCL (patch-level relational) w/o dec: on the backbone's last feature map (512 channels).
+_base_ = './prcl_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
+model = dict(decoder=None, neck=dict(in_channels=512))

@@ -1,0 +1,3 @@
+# RLMoCo w/o dec: regions pooled on the backbone's last feature map (512 channels, stride 8).
+_base_ = './rlmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
+model = dict(decoder=None, neck=dict(in_channels=512, hid_channels=512))

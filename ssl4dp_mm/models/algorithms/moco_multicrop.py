@@ -1,0 +1,123 @@
+"""MoCo v2 with constrained multi-crop and the kNN loss ("revisiting contrastive methods")."""
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+import torch.nn.functional as F
+from mmselfsup.registry import MODELS
+from mmselfsup.structures import SelfSupDataSample
+from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
+
+from ..utils.contrast import image_logits
+from ..utils.knn import knn_positives, knn_pull_loss
+from ..utils.queue import FeatureQueue
+from .moco_dec import MoCoDec
+
+
+@MODELS.register_module()
+class MoCoMultiCrop(MoCoDec):
+    """MoCo v2 with small crops and nearest-neighbour positives (w/ or w/o decoder).
+
+    Van Gansbeke et al., "Revisiting Contrastive Methods for Unsupervised Learning of Visual
+    Representations", NeurIPS 2021 (https://arxiv.org/abs/2106.05967).
+
+    Views, as :class:`ConstrainedMultiCrop` orders them: view 0 is the query's large crop, view 1
+    the key's large crop, views 2.. are small crops that lie inside the key crop. Every query (the
+    large one and each small one) is contrasted with its image's key against the queue: MoCo v2's
+    InfoNCE, averaged over all queries. With two views this is MoCo v2.
+
+    kNN loss (``knn_weight > 0``): a second queue, written in step with the first, keeps the keys'
+    pooled encoder features (the map before the projector, L2-normalised). Each query's ``knn_topk``
+    nearest neighbours in that space become positives of an extra loss on the projected query-queue
+    logits (:func:`knn_pull_loss`); the total is ``loss + knn_weight * loss_knn``. Unlike the
+    reference code, which enqueues the batch's keys before searching, both queues are read before
+    either is written, so the neighbour indices and the logits refer to the same entries.
+
+    Args:
+        backbone (dict): Backbone config.
+        neck (dict): Projector config (``MoCoV2Neck``); its ``in_channels`` is the dimension of the
+            pooled features unless ``knn_feat_dim`` is given.
+        head (dict): ``ContrastiveHead`` config (holds the temperature, used by both losses).
+        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
+        queue_len (int): Number of entries of each queue. Defaults to 65536.
+        feat_dim (int): Dimension of the projected vectors. Defaults to 128.
+        momentum (float): Momentum of the key encoder. Defaults to 0.999.
+        knn_topk (int): Neighbours per query. Defaults to 20.
+        knn_weight (float): Weight of the kNN loss; 0 disables it (and its queue). Defaults to 0.4.
+        knn_feat_dim (int, optional): Dimension of the pooled encoder features. Defaults to None
+            (``neck['in_channels']``).
+        in_index (int): Backbone output used without a decoder. Defaults to -1.
+        pretrained (str, optional): Defaults to None.
+        data_preprocessor (dict, optional): Defaults to None.
+        init_cfg (dict | list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 decoder: Optional[dict] = None,
+                 queue_len: int = 65536,
+                 feat_dim: int = 128,
+                 momentum: float = 0.999,
+                 knn_topk: int = 20,
+                 knn_weight: float = 0.4,
+                 knn_feat_dim: Optional[int] = None,
+                 in_index: int = -1,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            decoder=decoder,
+            queue_len=queue_len,
+            feat_dim=feat_dim,
+            momentum=momentum,
+            in_index=in_index,
+            pretrained=pretrained,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.knn_topk = knn_topk
+        self.knn_weight = knn_weight
+        if knn_weight > 0:
+            if not 0 < knn_topk <= queue_len:
+                raise ValueError(f'knn_topk={knn_topk} must lie in [1, queue_len={queue_len}]')
+            knn_feat_dim = knn_feat_dim or neck.get('in_channels')
+            if knn_feat_dim is None:
+                raise KeyError('MoCoMultiCrop: set knn_feat_dim (or neck.in_channels), the '
+                               'dimension of the pooled encoder features')
+            self.knn_queue = FeatureQueue(queue_len, knn_feat_dim)
+
+    def embed(self, img: torch.Tensor, modules=None) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Images -> L2-normalised pooled encoder features NxD and projected vectors NxC."""
+        modules = modules if modules is not None else self.online_modules()
+        pooled = self.encode(img, modules).mean(dim=(2, 3))  # NxD
+        z = modules['neck']([pooled[:, :, None, None]])[0]  # NxC (pooling a 1x1 map is a no-op)
+        return F.normalize(pooled, dim=1), F.normalize(z, dim=1)
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        im_q, im_k, small = inputs[0], inputs[1], inputs[2:]
+        h_q, q = self.embed(im_q)  # NxD, NxC
+        if small:  # all small crops in one pass, view-major: (S*N)x3xhxw
+            h_s, q_s = self.embed(torch.cat(small))
+            h_q, q = torch.cat([h_q, h_s]), torch.cat([q, q_s])  # (V*N)xD, (V*N)xC
+        with torch.no_grad():
+            self.encoder_k.update_parameters(self.online_modules())
+            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
+            h_k, k = self.embed(im_k, self.encoder_k.module)  # NxD, NxC
+            h_k = batch_unshuffle_ddp(h_k, idx_unshuffle)
+            k = batch_unshuffle_ddp(k, idx_unshuffle)
+
+        num_queries = q.size(0) // k.size(0)  # 1 + number of small crops
+        l_pos, l_neg = image_logits(q, k.repeat(num_queries, 1), self.queue.feats)  # Mx1, MxK
+        losses = dict(loss=self.head(l_pos, l_neg))
+        if self.knn_weight > 0:
+            sim = h_q.detach() @ self.knn_queue.feats.t()  # MxK, pooled-feature similarities
+            index = knn_positives(sim, self.knn_topk)  # Mxtopk
+            loss_knn = knn_pull_loss(l_neg, index, self.head.temperature)
+            losses['loss_knn'] = self.knn_weight * loss_knn
+            self.knn_queue.enqueue(h_k)
+        self.queue.enqueue(k)
+        return losses

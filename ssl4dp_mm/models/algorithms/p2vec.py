@@ -1,0 +1,110 @@
+"""P2Vec: word2vec for pixels. A location's context predicts the encoder's feature there."""
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn.functional as F
+from mmselfsup.registry import MODELS
+from mmselfsup.structures import SelfSupDataSample
+
+from ..utils.contrast import cell_logits
+from .encoder_decoder_base import EncoderDecoderSSL
+
+
+@MODELS.register_module()
+class P2Vec(EncoderDecoderSSL):
+    """Word2vec (Mikolov et al., 2013, https://arxiv.org/abs/1310.4546) on feature-map cells.
+
+    - **Word** of location ``i``: the backbone's feature map (output ``in_index``) of the intact
+      image at ``i``, projected by ``word_neck`` (1x1 convs) and L2-normalised.
+    - **Context** of location ``i``: the decoder's output at ``i`` (w/o dec: the backbone's map),
+      projected by ``neck``, computed from the image with the pixels of cell ``i`` masked out.
+    - **Objective**: InfoNCE, the continuous form of negative sampling: the context of each masked
+      location must pick its own word among the words of every other location of the batch, of the
+      same image and of the other images (``cell_logits``; the temperature is in ``head``).
+
+    **How the centre is hidden.** A fraction ``mask_ratio`` of the cells of each image is chosen at
+    random and the stride x stride pixel block of each chosen cell is set to 0, the dataset mean
+    after normalisation; the masked image goes through backbone and decoder. Masking *pixels* rather
+    than decoder inputs is what makes the context blind to the centre: the backbone's receptive
+    field is much larger than a cell, so a neighbour's backbone feature would otherwise carry the
+    centre's pixels into the decoder, and PSP/ASPP pooling or stacked dilated convs would see the
+    centre itself even with the centre tap of one conv zeroed. Masking pixels also leaves every
+    decoder (MoCoFCN, PSPHead, ASPPHead) unchanged, so its weights transfer to segmentation key
+    for key. Several cells are masked in one pass (like BERT's masked tokens); a context then also
+    misses the other masked cells, which only makes its task harder. The words come from a second,
+    unmasked backbone pass. Only the first view of ``inputs`` is used.
+
+    Args:
+        backbone (dict): Backbone config.
+        neck (dict): Context projector config (``DenseProjector``; input: the decoder's channels).
+        head (dict): ``ContrastiveHead`` config (holds the temperature).
+        word_neck (dict): Word projector config (``DenseProjector``; input: the backbone's
+            channels).
+        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
+        mask_ratio (float): Fraction of the cells of each image that are masked and predicted
+            (at least one per image). Defaults to 0.25.
+        in_index (int): Backbone output that gives the words (and the context w/o dec).
+            Defaults to -1.
+        pretrained (str, optional): Defaults to None.
+        data_preprocessor (dict, optional): Defaults to None.
+        init_cfg (dict | list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 word_neck: dict,
+                 decoder: Optional[dict] = None,
+                 mask_ratio: float = 0.25,
+                 in_index: int = -1,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            decoder=decoder,
+            in_index=in_index,
+            pretrained=pretrained,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        if not 0. < mask_ratio <= 1.:
+            raise ValueError(f'P2Vec: mask_ratio must be in (0, 1], got {mask_ratio}')
+        self.word_neck = MODELS.build(word_neck)
+        self.mask_ratio = mask_ratio
+
+    def sample_mask(self, n: int, h: int, w: int, device=None) -> torch.Tensor:
+        """``round(mask_ratio * h * w)`` (at least 1) random cells per image, Nxhxw bool."""
+        num = max(1, int(round(self.mask_ratio * h * w)))
+        pick = torch.rand(n, h * w, device=device).argsort(dim=1)[:, :num]  # Nxnum
+        mask = torch.zeros(n, h * w, dtype=torch.bool, device=device)
+        return mask.scatter(1, pick, True).view(n, h, w)
+
+    def words(self, img: torch.Tensor) -> torch.Tensor:
+        """Intact images -> L2-normalised words, NxCxhxw."""
+        return F.normalize(self.word_neck([self.backbone(img)[self.in_index]])[0], dim=1)
+
+    def contexts(self, img: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Images with the pixels of the ``mask`` cells (Nxhxw) zeroed -> contexts, NxCxhxw."""
+        mask = F.interpolate(mask[:, None].float(), size=img.shape[2:], mode='nearest')  # Nx1xHxW
+        return F.normalize(self.neck([self.encode(img * (1. - mask))])[0], dim=1)
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        img = inputs[0]  # NxCxHxW
+        words = self.words(img)  # NxCxhxw
+        n, c, h, w = words.shape
+        mask = self.sample_mask(n, h, w, img.device)  # Nxhxw
+        ctx = self.contexts(img, mask)  # NxCxhxw
+        if ctx.shape[2:] != words.shape[2:]:
+            raise ValueError(f'P2Vec: context map {tuple(ctx.shape[2:])} and word map '
+                             f'{(h, w)} differ; the decoder must keep the backbone resolution')
+
+        flat_mask = mask.flatten(1)  # Nx(h*w)
+        q = ctx.flatten(2).transpose(1, 2)[flat_mask]  # MxC, contexts of masked cells
+        keys = words.flatten(2).transpose(1, 2).reshape(n * h * w, c)  # (N*h*w)xC, all words
+        pos_index = torch.arange(n * h * w, device=img.device).view(n, h * w)[flat_mask]  # M
+        loss = self.head(*cell_logits(q, keys, pos_index))  # Mx1 vs Mx(N*h*w)
+        return dict(loss=loss)

@@ -1,0 +1,119 @@
+"""RLMoCo: region-level MoCo. A region in one view and the same region in the other: positives."""
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn.functional as F
+from mmselfsup.registry import MODELS
+from mmselfsup.structures import SelfSupDataSample
+from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
+
+from ..utils.mask_pooling import stack_region_fields
+from ..utils.queue import FeatureQueue
+from .region_base import RegionEncoderDecoderSSL
+
+
+def first_occurrence(ids: torch.Tensor) -> torch.Tensor:
+    """NxM bool: the id at ``[n, i]`` does not occur at ``[n, j]`` for any ``j < i``."""
+    m = ids.size(1)
+    earlier = torch.ones(m, m, dtype=torch.bool, device=ids.device).tril(-1)  # j < i
+    return ~((ids[:, :, None] == ids[:, None, :]) & earlier).any(dim=2)
+
+
+@MODELS.register_module()
+class RLMoCo(RegionEncoderDecoderSSL):
+    """Region-level MoCo.
+
+    The dense map of each view (decoder output w/dec, backbone output w/o) is averaged inside each
+    of the M regions sampled per image (superpixels, grid cells or labels: ``SampleMaskIds``) and
+    projected (``MoCoV2Neck`` on vectors). The query view goes through the online encoder, the key
+    view through a momentum encoder (MoCo, He et al., 2020, https://arxiv.org/abs/1911.05722). For
+    each region of the query view that is also present in the key view, InfoNCE with
+
+    - the positive: the key-view vector of the region with the same id in the same image;
+    - negatives: every other region of the key views of the batch, and a queue of key region
+      vectors from earlier batches.
+
+    A region sampled twice (``SampleMaskIds`` fills up with repeats when an image has few regions)
+    counts once, as anchor and as negative; regions absent from a view at the feature stride are
+    neither. All N*M key vectors of a step enter the queue with a flag (1: usable, 0: absent or a
+    repeat), and flagged-0 entries are no negatives; the random initial entries (flag -1) are, as in
+    MoCo. A batch without any shared region gives an exact 0 loss that is still part of the graph.
+
+    Args:
+        backbone (dict): Backbone config.
+        neck (dict): Projector config on (N*M)xC vectors (``MoCoV2Neck``, ``with_avg_pool=False``).
+        head (dict): ``ContrastiveHead`` config (holds the temperature).
+        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
+        queue_len (int): Number of region vectors in the queue. Defaults to 65536.
+        feat_dim (int): Dimension of the projected vectors. Defaults to 128.
+        momentum (float): Momentum of the key encoder. Defaults to 0.999.
+        in_index (int): Backbone output used without a decoder. Defaults to -1.
+        pretrained (str, optional): Defaults to None.
+        data_preprocessor (dict, optional): Defaults to None.
+        init_cfg (dict | list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 decoder: Optional[dict] = None,
+                 queue_len: int = 65536,
+                 feat_dim: int = 128,
+                 momentum: float = 0.999,
+                 in_index: int = -1,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            decoder=decoder,
+            in_index=in_index,
+            pretrained=pretrained,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.encoder_k = self.build_momentum_encoder(momentum)
+        self.queue = FeatureQueue(queue_len, feat_dim, with_labels=True)
+
+    def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        im_q, im_k = inputs[0], inputs[1]
+        masks, ids = stack_region_fields(data_samples, im_q.device)  # NxVxHxW, NxVxM
+        ids_q, ids_k = ids[:, 0], ids[:, 1]  # NxM
+        q, valid_q = self.project_regions(im_q, masks[:, 0], ids_q)  # NxMxD, NxM
+        q = F.normalize(q, dim=2)
+        with torch.no_grad():
+            self.encoder_k.update_parameters(self.online_modules())
+            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
+            feats_k = self.encode(im_k, self.encoder_k.module)
+            feats_k = batch_unshuffle_ddp(feats_k, idx_unshuffle)  # NxCxhxw
+            k, valid_k = self.region_vectors(feats_k, masks[:, 1], ids_k,
+                                             self.encoder_k.module)  # NxMxD, NxM
+            k = F.normalize(k, dim=2)
+
+        n, m, _ = q.shape
+        usable_k = valid_k & first_occurrence(ids_k)  # NxM
+        same = (ids_q[:, :, None] == ids_k[:, None, :]) & usable_k[:, None, :]  # NxMxM
+        anchor = same.any(dim=2) & valid_q & first_occurrence(ids_q)  # NxM
+        pos_index = same.float().argmax(dim=2) + torch.arange(n, device=q.device)[:, None] * m
+        keys = k.reshape(n * m, -1)  # (N*M)xD
+
+        if anchor.any():
+            q, pos_index = q[anchor], pos_index[anchor]  # AxD, A
+            l_pos = (q * keys[pos_index]).sum(1, keepdim=True)  # Ax1
+            l_batch = q @ keys.t()  # Ax(N*M)
+            # the anchor's own region, absent regions and repeats are no negatives
+            own = torch.zeros(n, m, n, m, dtype=torch.bool, device=q.device)
+            own[torch.arange(n), :, torch.arange(n), :] = same
+            not_neg = own.view(n, m, n * m)[anchor] | ~usable_k.view(1, n * m)
+            l_batch = l_batch.masked_fill(not_neg, float('-inf'))
+            l_queue = q @ self.queue.feats.clone().detach().t()  # AxL
+            l_queue = l_queue.masked_fill((self.queue.labels == 0)[None], float('-inf'))
+            loss = self.head(l_pos, torch.cat([l_batch, l_queue], dim=1))
+        else:  # no region is in both views of any image: nothing to contrast
+            loss = q.sum() * 0.
+
+        self.queue.enqueue(keys, usable_k.view(-1).long())
+        return dict(loss=loss, num_pos=anchor.sum().float())

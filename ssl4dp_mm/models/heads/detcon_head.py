@@ -1,0 +1,120 @@
+"""DetCon's contrastive detection objective.
+
+Hénaff et al., "Efficient Visual Pretraining with Contrastive Detection", ICCV 2021,
+https://arxiv.org/abs/2103.10957.
+"""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.dist import get_rank, get_world_size
+from mmselfsup.models.utils import GatherLayer
+from mmselfsup.registry import MODELS
+from mmselfsup.utils import concat_all_gather
+
+_INF = 1e9  # the reference code's "infinity proxy"
+
+
+def detcon_loss(pred1: torch.Tensor,
+                pred2: torch.Tensor,
+                target1: torch.Tensor,
+                target2: torch.Tensor,
+                ids1: torch.Tensor,
+                ids2: torch.Tensor,
+                valid1: Optional[torch.Tensor] = None,
+                valid2: Optional[torch.Tensor] = None,
+                temperature: float = 0.1,
+                gather: bool = True) -> torch.Tensor:
+    """Equation 3 of DetCon, batched as deepmind's ``byol_nce_detcon`` (``utils/losses.py``).
+
+    Each mask vector of view 1, ``pred1[n, i]``, is an anchor; its positives are the target vectors
+    of view 2 of the same image with the same id; its negatives are every target vector of every
+    image in both views (gathered from all processes), except its own mask in its own view.
+    Cross-entropy on the cosine similarities divided by ``temperature``, positives sharing the
+    target mass equally; an anchor is weighted by one over the number of times its id was sampled
+    in its view, and by zero when it has no positive. The mean over the NxM anchors, plus the same
+    with the views swapped.
+
+    Beyond the reference (which samples only masks present in each view), ``valid`` marks masks that
+    are absent from a view at the feature stride: they are neither anchors, positives nor negatives.
+
+    Args:
+        pred1 (torch.Tensor): NxMxD online vectors of view 1 (DetConB: predictions).
+        pred2 (torch.Tensor): NxMxD online vectors of view 2.
+        target1 (torch.Tensor): NxMxD target vectors of view 1 (DetConS: the same as ``pred1``).
+        target2 (torch.Tensor): NxMxD target vectors of view 2.
+        ids1 (torch.Tensor): NxM mask ids of view 1.
+        ids2 (torch.Tensor): NxM mask ids of view 2.
+        valid1 (torch.Tensor, optional): NxM bool, mask present in view 1. Defaults to None (all).
+        valid2 (torch.Tensor, optional): NxM bool, mask present in view 2. Defaults to None (all).
+        temperature (float): Softmax temperature. Defaults to 0.1.
+        gather (bool): Gather the targets of all processes as negatives (no-op on one process).
+            Defaults to True.
+
+    Returns:
+        torch.Tensor: The scalar loss.
+    """
+    n, m, _ = pred1.shape
+    valid1 = torch.ones_like(ids1, dtype=torch.bool) if valid1 is None else valid1.bool()
+    valid2 = torch.ones_like(ids2, dtype=torch.bool) if valid2 is None else valid2.bool()
+    pred1, pred2 = F.normalize(pred1, dim=-1), F.normalize(pred2, dim=-1)
+    target1, target2 = F.normalize(target1, dim=-1), F.normalize(target2, dim=-1)
+
+    world = get_world_size() if gather else 1
+    if world > 1:
+        target1 = torch.cat(GatherLayer.apply(target1.contiguous()), dim=0)  # (N*W)xMxD
+        target2 = torch.cat(GatherLayer.apply(target2.contiguous()), dim=0)
+        tvalid1 = concat_all_gather(valid1.to(torch.uint8).contiguous()).bool()  # (N*W)xM
+        tvalid2 = concat_all_gather(valid2.to(torch.uint8).contiguous()).bool()
+        offset = get_rank() * n
+    else:
+        tvalid1, tvalid2, offset = valid1, valid2, 0
+    # same image: Nx1x(N*W)x1
+    same_image = F.one_hot(torch.arange(n, device=pred1.device) + offset,
+                           n * world).float()[:, None, :, None]
+
+    def same_id(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # NxMx1xM
+        return (a[:, :, None] == b[:, None, :]).float()[:, :, None, :]
+
+    def one_direction(p_a, t_a_all, t_b_all, ids_a, ids_b, valid_a, valid_b, tvalid_a, tvalid_b):
+        logits_ab = torch.einsum('nmd,kjd->nmkj', p_a, t_b_all) / temperature  # NxMx(N*W)xM
+        logits_aa = torch.einsum('nmd,kjd->nmkj', p_a, t_a_all) / temperature
+        labels_ab = same_image * same_id(ids_a, ids_b)  # positives: same image, same id
+        labels_ab = (labels_ab * valid_b.float()[:, None, None, :]
+                     * valid_a.float()[:, :, None, None])
+        logits_aa = logits_aa - _INF * same_image * same_id(ids_a, ids_a)  # not itself
+        logits_ab = logits_ab - _INF * (~tvalid_b).float()[None, None]  # absent: no negative
+        logits_aa = logits_aa - _INF * (~tvalid_a).float()[None, None]
+        logits = torch.cat([logits_ab, logits_aa], dim=2).reshape(n, m, -1)
+        labels = torch.cat([labels_ab, torch.zeros_like(labels_ab)], dim=2).reshape(n, m, -1)
+        num_pos = labels.sum(dim=-1)  # NxM
+        labels = labels / num_pos.clamp(min=1)[..., None]
+        obj_area = same_id(ids_a, ids_a).sum(dim=(2, 3))  # NxM, times the id was sampled
+        weights = (num_pos > 1e-3).float() / obj_area
+        ce = -weights * (labels * F.log_softmax(logits, dim=-1)).sum(dim=-1)  # NxM
+        return ce.mean()
+
+    loss_a = one_direction(pred1, target1, target2, ids1, ids2, valid1, valid2, tvalid1, tvalid2)
+    loss_b = one_direction(pred2, target2, target1, ids2, ids1, valid2, valid1, tvalid2, tvalid1)
+    return loss_a + loss_b
+
+
+@MODELS.register_module()
+class DetConHead(nn.Module):
+    """Holds DetCon's temperature and computes :func:`detcon_loss`.
+
+    Args:
+        temperature (float): Softmax temperature (0.1 in the paper). Defaults to 0.1.
+        gather (bool): Use the targets of all processes as negatives. Defaults to True.
+    """
+
+    def __init__(self, temperature: float = 0.1, gather: bool = True) -> None:
+        super().__init__()
+        self.temperature = temperature
+        self.gather = gather
+
+    def forward(self, pred1, pred2, target1, target2, ids1, ids2, valid1=None, valid2=None):
+        """See :func:`detcon_loss` for the arguments (NxMxD vectors, NxM ids and flags)."""
+        return detcon_loss(pred1, pred2, target1, target2, ids1, ids2, valid1, valid2,
+                           self.temperature, self.gather)

@@ -1,0 +1,42 @@
+"""Nearest neighbours in a memory queue as extra positives (the kNN loss of Van Gansbeke et al.).
+
+Van Gansbeke et al., "Revisiting Contrastive Methods for Unsupervised Learning of Visual
+Representations", NeurIPS 2021 (https://arxiv.org/abs/2106.05967), ``pull_topk`` in the authors'
+``builder/builder_ours.py``: find each query's nearest neighbours in a queue of *pooled encoder*
+features, then maximise the agreement between the query and those neighbours in the *projected*
+space, against the rest of the projected queue.
+"""
+import torch
+import torch.nn.functional as F
+
+
+def knn_positives(sim: torch.Tensor, topk: int) -> torch.Tensor:
+    """The ``topk`` entries most similar to each query.
+
+    Args:
+        sim (torch.Tensor): MxK similarities of M queries to K queue entries.
+        topk (int): Number of neighbours per query.
+
+    Returns:
+        torch.Tensor: Mxtopk queue indices, most similar first.
+    """
+    if not 0 < topk <= sim.size(1):
+        raise ValueError(f'knn topk={topk} must lie in [1, queue length {sim.size(1)}]')
+    return sim.topk(topk, dim=1).indices
+
+
+def knn_pull_loss(logits: torch.Tensor, index: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Pull each query towards its neighbours, softmax over the whole queue (SupCon-style).
+
+    ``-mean_{i, j in index[i]} log softmax(logits[i] / temperature)[j]``.
+
+    Args:
+        logits (torch.Tensor): MxK query-to-queue similarities in the projected space.
+        index (torch.Tensor): Mxtopk positives per query (see :func:`knn_positives`).
+        temperature (float): Softmax temperature.
+
+    Returns:
+        torch.Tensor: The scalar loss.
+    """
+    log_prob = F.log_softmax(logits / temperature, dim=1)  # MxK
+    return -log_prob.gather(1, index).mean()

@@ -1,0 +1,44 @@
+"""LP-100%: a short linear probe moves conv_seg and nothing else, BatchNorm statistics included."""
+import pytest
+import torch
+
+from tests.conftest import load_config, train_few_iters
+
+LP_CONFIGS = {
+    'mocofcn': 'seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py',
+    'psp': 'seg/pspnet/pspnet_r18-d8_lp-300i_toyscenes.py',
+    'aspp': 'seg/deeplabv3/deeplabv3_r18-d8_lp-300i_toyscenes.py',
+}
+
+
+def _changed(before, after):
+    return sorted(k for k in before if not torch.equal(before[k], after[k]))
+
+
+@pytest.mark.parametrize('head', sorted(LP_CONFIGS))
+def test_linear_probe_changes_only_conv_seg(head, toy_root, tmp_path):
+    cfg = load_config(LP_CONFIGS[head], toy_root, **{'optim_wrapper.optimizer.lr': 0.5})
+    runner = train_few_iters(cfg, tmp_path / head, iters=2, batch_size=2)
+    before = runner.initial_state
+    after = {k: v.detach() for k, v in runner.model.state_dict().items()}
+    assert set(before) == set(after)
+    bn_buffers = [k for k in before if k.endswith(('running_mean', 'running_var',
+                                                   'num_batches_tracked'))]
+    assert len(bn_buffers) > 60  # backbone and decoder BatchNorms are in the comparison
+    conv_seg = {'decode_head.conv_seg.weight', 'decode_head.conv_seg.bias'}
+    # every parameter and buffer outside conv_seg is bit-for-bit what it was; conv_seg learned
+    assert set(_changed(before, after)) == conv_seg
+    trainable = {n for n, p in runner.model.named_parameters() if p.requires_grad}
+    assert trainable == conv_seg
+
+
+def test_fine_tune_moves_the_encoder_and_its_statistics(toy_root, tmp_path):
+    """The contrast that shows the comparison above can fail: FT-10% changes backbone weights and
+    BatchNorm running statistics."""
+    cfg = load_config('seg/pspnet/pspnet_r18-d8_ft10-300i_toyscenes.py', toy_root,
+                      **{'train_dataloader.dataset.ann_file': ''})
+    runner = train_few_iters(cfg, tmp_path / 'ft', iters=1, batch_size=2)
+    changed = _changed(runner.initial_state, runner.model.state_dict())
+    assert 'backbone.stem.0.weight' in changed
+    assert 'backbone.stem.1.running_mean' in changed
+    assert 'decode_head.bottleneck.bn.running_var' in changed
