@@ -72,6 +72,10 @@ def measure_one(args) -> dict:
     dataloader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
     batch = next(iter(dataloader))
     from mmselfsup.registry import MODELS
+    from mmengine.logging import MessageHub
+    hub = MessageHub.get_current_instance()  # BYOL-style EMAs read the schedule from the hub
+    hub.update_info('iter', 0)
+    hub.update_info('max_iters', cfg.train_cfg.get('max_iters', 300))
     model = MODELS.build(cfg.model).to(args.device)
     model.init_weights()
     model.train()

@@ -14,8 +14,9 @@ official MoCo/DenseCL) or ``none`` for random initialisation. For each protocol 
    for plain-stem checkpoints), data root, iterations, seed, load_from; for FT-10% a seeded label
    split of the full training set (``tools/make_label_split.py``); and writes it to
    ``<run>/config.py``, so ``mim test mmseg <run>/config.py --checkpoint ...`` repeats the test;
-2. converts CKPT once per head/backbone/dataset (``tools/convert_checkpoint.py``: refuses a
-   plain-stem checkpoint for a deep-stem backbone and a decoder that does not fit the head);
+2. converts CKPT into ``<work-dir>/<name>/<head>_<backbone>_<dataset>/converted.pth``, checked
+   against the run's model (``tools/convert_checkpoint.py``: refuses a plain-stem checkpoint for a
+   deep-stem backbone and a decoder that does not fit the head);
 3. trains (``tools/train.py``) and tests (``tools/test.py``) in subprocesses;
 4. writes ``<run>/eval_result.json`` (mIoU, mAcc, aAcc and what was run), the record that
    ``tools/analysis/results_table.py`` gathers.
@@ -100,8 +101,8 @@ def dataset_parts(dataset: dict) -> list:
 
 
 def set_iters(cfg: Config, iters: int) -> None:
-    """Shorten or lengthen a protocol: iterations, validation/checkpoint interval, and every
-    scheduler's ``begin``/``end``/``T_max`` in proportion."""
+    """Shorten or lengthen a protocol: iterations, checkpoint interval, and every scheduler's
+    ``begin``/``end``/``T_max`` in proportion."""
     old = cfg.train_cfg.max_iters
     cfg.train_cfg.max_iters = iters
     cfg.default_hooks.checkpoint.interval = iters
@@ -191,7 +192,8 @@ def last_checkpoint(work_dir: str) -> str:
 
 
 def convert_once(args, cfg_path: str, group_dir: str, protocol: str) -> dict:
-    """Convert CKPT for this head/backbone/dataset (once), refusing weights that do not fit."""
+    """Convert CKPT into ``<group>/converted.pth``, checked against the model of ``cfg_path``
+    (refusing weights that do not fit); LP needs a pre-trained decoder."""
     dst = osp.join(group_dir, 'converted.pth')
     convert = load_tool('convert_checkpoint').convert
     try:
