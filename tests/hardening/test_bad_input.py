@@ -292,3 +292,11 @@ def test_checked_pipelines_are_the_defaults():
             assert types[0] == 'LoadImageChecked', (name, types)
             if 'LoadAnnotations' in types:
                 assert types[types.index('LoadAnnotations') + 1] == 'CheckSegLabels', (name, types)
+
+
+def test_label_check_passes_through_without_labels():
+    """mmseg's inference_model removes LoadAnnotations but keeps the rest of the test pipeline."""
+    import numpy as np
+    from ssl4dp_mm.datasets.transforms import CheckSegLabels
+    results = dict(img=np.zeros((4, 4, 3), np.uint8))
+    assert CheckSegLabels(num_classes=3)(results) is results

@@ -35,6 +35,8 @@ class CheckSegLabels(BaseTransform):
         self.key = key
 
     def transform(self, results: dict) -> dict:
+        if self.key not in results:  # no labels loaded (e.g. mmseg's inference_model drops them)
+            return results
         path = results.get('seg_map_path', '<label map without a path>')
         seg = results[self.key]
         if seg.ndim != 2:
