@@ -1,5 +1,7 @@
 """Shared fixtures: tiny data and config helpers. Tests run on CPU with tiny models."""
+import os
 import os.path as osp
+import sys
 
 import pytest
 from mmengine.registry import DefaultScope
@@ -7,6 +9,9 @@ from mmengine.registry import DefaultScope
 import ssl4dp_mm  # noqa: F401  (shims + registries)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# Subprocesses (tools/dist_train.sh, torchrun) call `python`: make that this interpreter, also when the
+# tests run as `.venv/bin/python -m pytest` without an activated environment.
+os.environ['PATH'] = osp.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', '')
 CAMVID_ROOT = osp.join(osp.dirname(ROOT), 'shared', 'datasets', 'camvid')
 
 
