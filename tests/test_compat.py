@@ -84,3 +84,21 @@ def test_atomic_save_leaves_nothing_on_failure(tmp_path):
 
 def test_version():
     assert ssl4dp_mm.__version__
+
+
+@pytest.mark.parametrize('backend', ['cv2', 'pillow'])
+def test_adjust_hue_matches_mmcv_under_numpy1(backend):
+    """The NumPy-2-safe hue shift equals mmcv's own under the pinned NumPy 1, including negative
+    factors (where NumPy 1 wrapped around and NumPy 2 raises)."""
+    import mmcv
+    from ssl4dp_mm.compat import adjust_hue
+    if int(np.__version__.split('.')[0]) >= 2:
+        pytest.skip('mmcv.adjust_hue itself is the broken reference under NumPy 2')
+    img = np.random.default_rng(0).integers(0, 256, (17, 23, 3), dtype=np.uint8)
+    for factor in (-0.5, -0.37, -0.1, -0.004, 0.0, 0.05, 0.29, 0.5):
+        with np.errstate(over='ignore'):
+            expected = mmcv.adjust_hue(img, factor, backend=backend)
+        np.testing.assert_array_equal(adjust_hue(img, factor, backend=backend), expected)
+    assert not np.array_equal(adjust_hue(img, -0.25, backend=backend), img)
+    with pytest.raises(ValueError, match='hue_factor'):
+        adjust_hue(img, 0.7)

@@ -1,25 +1,12 @@
 # MMSelfSup's own DenseCL (Wang et al. 2021, https://arxiv.org/abs/2011.09157) on the last backbone
 # map (8x8 cells for a 64 px view). Its loss_lambda warm-up (loss_dense weight 0 for the first
-# start_iters iterations) lives in DenseCLHook, which MMSelfSup's own DenseCL config never
-# registers; it is registered here. The original 1000 iterations are 0.2 epoch of ImageNet at
-# batch 256; 0.2 epoch of the toy scenes (200 images, batch 8) is 5 iterations.
+# start_iters iterations) lives in DenseCLHook, registered here. The original 1000 iterations are
+# 0.2 epoch of ImageNet at batch 256; 0.2 epoch of the toy scenes (200 images, batch 8) is 5.
 _base_ = [
-    '../../_base_/models/r18-d8_last-stage.py',
+    '../../_base_/models/densecl_r18-d8.py',
     '../../_base_/datasets/toy_scenes_selfsup.py',
     '../../_base_/schedules/selfsup_sgd_cos_300i.py',
     '../../_base_/selfsup_runtime.py',
 ]
-model = dict(
-    type='mmselfsup.DenseCL',
-    queue_len=4096,
-    feat_dim=128,
-    momentum=0.99,
-    loss_lambda=0.5,
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    neck=dict(
-        type='DenseCLNeck', in_channels=512, hid_channels=512, out_channels=128, num_grid=None),
-    head=dict(type='ContrastiveHead', loss=dict(type='mmcls.CrossEntropyLoss'), temperature=0.2))
 # listing custom_hooks replaces the runtime's list: keep RNGStateHook for exact resume
 custom_hooks = [dict(type='DenseCLHook', start_iters=5), dict(type='RNGStateHook')]
-find_unused_parameters = True

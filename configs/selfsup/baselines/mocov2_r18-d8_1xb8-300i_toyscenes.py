@@ -1,19 +1,8 @@
 # MMSelfSup's own MoCo v2 (Chen et al. 2020, https://arxiv.org/abs/2003.04297), like for like with
 # our MoCoDec w/o dec (selfsup/mocodec/mocodec_r18-d8_1xb8-300i_toyscenes.py).
 _base_ = [
-    '../../_base_/models/r18-d8_last-stage.py',
+    '../../_base_/models/mocov2_r18-d8.py',
     '../../_base_/datasets/toy_scenes_selfsup.py',
     '../../_base_/schedules/selfsup_sgd_cos_300i.py',
     '../../_base_/selfsup_runtime.py',
 ]
-model = dict(
-    type='mmselfsup.MoCo',
-    queue_len=4096,
-    feat_dim=128,
-    momentum=0.99,
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    neck=dict(
-        type='MoCoV2Neck', in_channels=512, hid_channels=512, out_channels=128,
-        with_avg_pool=True),
-    head=dict(type='ContrastiveHead', loss=dict(type='mmcls.CrossEntropyLoss'), temperature=0.2))

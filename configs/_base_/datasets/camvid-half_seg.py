@@ -1,0 +1,24 @@
+# CamVid at half resolution (240x180; labels are scored at their full 480x360 size), for the CamVid
+# quality benchmark: the camvid_seg.py pipeline with every size halved and batch 8.
+_base_ = './camvid_seg.py'
+crop_size = (176, 176)
+train_pipeline = [
+    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
+    dict(type='LoadAnnotations'),
+    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
+    dict(type='RandomResize', scale=(240, 180), ratio_range=(0.5, 2.0), keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackSegInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageChecked'),
+    dict(type='Resize', scale=(240, 180), keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='CheckSegLabels'),
+    dict(type='PackSegInputs'),
+]
+train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader
