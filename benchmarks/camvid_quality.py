@@ -6,8 +6,8 @@ LP-100% and FT-10% with the MoCoFCN head; baselines random init, MMSelfSup's MoC
 
 Setting (all in configs, so each run can be repeated by hand):
 
-- pre-training: ``configs/selfsup/camvid/*_1xb16-200i_camvid.py``: ResNet-18-d8, 367 CamVid train
-  images halved to 240x180, two 128 px views, batch 16, 200 iterations (SGD 0.03, cosine), seed 0;
+- pre-training: ``configs/selfsup/camvid/*_1xb16-120i_camvid.py``: ResNet-18-d8, 367 CamVid train
+  images halved to 240x180, two 128 px views, batch 16, 120 iterations (SGD 0.03, cosine), seed 0;
 - LP-100%: ``configs/seg/mocofcn/mocofcn_r18-d8_lp-100i_camvid-half.py`` (only conv_seg learns) for
   checkpoints with a pre-trained MoCoFCN decoder; for backbone-only checkpoints (and random init)
   ``..._camvid-half_linear.py``: conv_seg straight on the backbone map (no random frozen decoder);
@@ -42,26 +42,26 @@ FT10 = osp.join(SEG, 'mocofcn_r18-d8_ft10-100i_camvid-half.py')
 # name: (pre-training config or None, has a pre-trained decoder, level, contrastive, label)
 METHODS = {
     'random': (None, False, 'none', None, 'random init'),
-    'mocov2': ('mocov2_r18-d8_1xb16-200i_camvid.py', False, 'image', True, 'MoCo v2 (MMSelfSup)'),
-    'densecl': ('densecl_r18-d8_1xb16-200i_camvid.py', False, 'patch', True, 'DenseCL (MMSelfSup)'),
-    'mocodec-dec': ('mocodec_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'image', True,
+    'mocov2': ('mocov2_r18-d8_1xb16-120i_camvid.py', False, 'image', True, 'MoCo v2 (MMSelfSup)'),
+    'densecl': ('densecl_r18-d8_1xb16-120i_camvid.py', False, 'patch', True, 'DenseCL (MMSelfSup)'),
+    'mocodec-dec': ('mocodec_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'image', True,
                     'MoCo w/dec'),
-    'plmoco': ('plmoco_r18-d8_1xb16-200i_camvid.py', False, 'patch', True, 'PLMoCo w/o dec'),
-    'plmoco-dec': ('plmoco_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', True,
+    'plmoco': ('plmoco_r18-d8_1xb16-120i_camvid.py', False, 'patch', True, 'PLMoCo w/o dec'),
+    'plmoco-dec': ('plmoco_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True,
                    'PLMoCo w/dec'),
-    'plmocoplus-dec': ('plmocoplus_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', True,
+    'plmocoplus-dec': ('plmocoplus_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True,
                        'PLMoCo+ w/dec'),
-    'plsiam-dec': ('plsiam_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', False,
+    'plsiam-dec': ('plsiam_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', False,
                    'PLSiam w/dec'),
-    'prcl-dec': ('prcl_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', True, 'PRCL w/dec'),
-    'p2vec-dec': ('p2vec_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', True, 'P2Vec w/dec'),
-    'plr-dec': ('plr_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'patch', False,
+    'prcl-dec': ('prcl_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True, 'PRCL w/dec'),
+    'p2vec-dec': ('p2vec_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True, 'P2Vec w/dec'),
+    'plr-dec': ('plr_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', False,
                 'Patch rotation w/dec'),
-    'rlmoco-dec': ('rlmoco_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'region', True,
+    'rlmoco-dec': ('rlmoco_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', True,
                    'RLMoCo w/dec'),
-    'detcons-dec': ('detcons_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'region', True,
+    'detcons-dec': ('detcons_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', True,
                     'DetCon-S w/dec'),
-    'detconb-dec': ('detconb_r18-d8-mocofcn_1xb16-200i_camvid.py', True, 'region', False,
+    'detconb-dec': ('detconb_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', False,
                     'DetCon-B w/dec'),
 }
 # run in this order: what the three findings compare first, the other methods after
@@ -249,7 +249,7 @@ def write_table(results: dict, args, wall: float) -> str:
     lines = ['# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)', '',
              environment(), '',
              f'Pre-training: CamVid train images (367, labels unused) at 240x180, 128 px views, '
-             f'batch 16, {args.pretrain_iters or 200} iterations, seed 0. Evaluation at 240x180 '
+             f'batch 16, {args.pretrain_iters or 120} iterations, seed 0. Evaluation at 240x180 '
              f'(scored at 480x360): LP-100% and FT-10% (37 images, seeded split), '
              f'{args.eval_iters or 100} iterations at batch 8, training seeds '
              f'{", ".join(map(str, args.seeds))}. LP-100% of checkpoints without a decoder (and of '
@@ -279,7 +279,7 @@ def main():
     parser.add_argument('--seeds', nargs='+', type=int, default=[0], help='evaluation seeds')
     parser.add_argument('--jobs', type=int, default=1, help='methods run at once')
     parser.add_argument('--workers', type=int, default=4, help='pre-training data workers')
-    parser.add_argument('--pretrain-iters', type=int, help='override the 200 iterations')
+    parser.add_argument('--pretrain-iters', type=int, help='override the 120 iterations')
     parser.add_argument('--eval-iters', type=int, help='override the 100 iterations')
     parser.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'))
     args = parser.parse_args()

@@ -31,7 +31,7 @@ DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
 
 
 def widen_for_r50(model_cfg) -> None:
-    """ResNet-50: depth 50 and every 512-channel input of decoder/neck/head becomes 2048."""
+    """ResNet-50: depth 50 and every 512-channel input of the parts after the backbone becomes 2048."""
     model_cfg.backbone.depth = 50
 
     def fix(node):
@@ -45,9 +45,9 @@ def widen_for_r50(model_cfg) -> None:
             for item in node:
                 fix(item)
 
-    for part in ('decoder', 'neck', 'head'):
-        if model_cfg.get(part) is not None:
-            fix(model_cfg[part])
+    for part, sub in model_cfg.items():  # decoder, neck, head, word_neck, ...
+        if part not in ('backbone', 'data_preprocessor') and isinstance(sub, dict):
+            fix(sub)
 
 
 def measure_one(args) -> dict:
@@ -113,6 +113,7 @@ def _current_rss_mb() -> float:
 def default_configs() -> list:
     paths = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*.py')))
     paths = [osp.relpath(p, ROOT) for p in paths]
+    paths = [p for p in paths if '/camvid/' not in p]  # CamVid configs: benchmarks/camvid_quality.py
     return [p for p in paths if '/baselines/' not in p or p in (MOCOV2, DENSECL)]
 
 

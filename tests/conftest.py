@@ -89,11 +89,11 @@ def train_few_iters(cfg, work_dir, iters: int = 2, batch_size: int = 2):
     return runner
 
 
-def load_tool(name: str):
-    """Import ``tools/<name>.py`` as a module (tools/ is not a package)."""
+def load_tool(name: str, folder: str = 'tools'):
+    """Import ``<folder>/<name>.py`` as a module (tools/ and benchmarks/ are not packages)."""
     import importlib.util
-    path = osp.join(ROOT, 'tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'ssl4dp_tools_{name.replace("/", "_")}', path)
+    path = osp.join(ROOT, folder, f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'ssl4dp_{folder}_{name.replace("/", "_")}', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,6 +1,5 @@
 """benchmarks/camvid_quality.py: the findings are computed from the table, and the whole chain
 (pre-train on CamVid images, LP through the backbone-only probe, FT-10%) runs on the real data."""
-import importlib.util
 import json
 import os.path as osp
 import subprocess
@@ -8,15 +7,11 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_tool
 
 
 def load_benchmark():
-    spec = importlib.util.spec_from_file_location(
-        'ssl4dp_bench_camvid_quality', osp.join(ROOT, 'benchmarks', 'camvid_quality.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('camvid_quality', folder='benchmarks')
 
 
 def fake_results(bench, scores):

@@ -3,7 +3,7 @@
 _base_ = [
     '../../_base_/models/densecl_r18-d8.py',
     '../../_base_/datasets/camvid_selfsup.py',
-    '../../_base_/schedules/selfsup_sgd_cos_camvid-200i.py',
+    '../../_base_/schedules/selfsup_sgd_cos_camvid-120i.py',
     '../../_base_/selfsup_runtime.py',
 ]
 # DenseCL's warm-up of 0.2 epoch: 367 images at batch 16 -> 5 iterations

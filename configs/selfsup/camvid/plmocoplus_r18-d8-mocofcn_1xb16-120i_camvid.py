@@ -3,6 +3,6 @@
 _base_ = [
     '../../_base_/models/plmocoplus_r18-d8-mocofcn.py',
     '../../_base_/datasets/camvid_selfsup.py',
-    '../../_base_/schedules/selfsup_sgd_cos_camvid-200i.py',
+    '../../_base_/schedules/selfsup_sgd_cos_camvid-120i.py',
     '../../_base_/selfsup_runtime.py',
 ]
