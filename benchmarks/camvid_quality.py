@@ -141,11 +141,13 @@ def evaluate(name: str, checkpoint: str, protocol: str, args, env: dict) -> list
            '--delete-checkpoints']
     if args.eval_iters:
         cmd += ['--iters', str(args.eval_iters)]
-    log(f'{name}: {COLUMNS[protocol]} ({osp.basename(leaf)})')
-    run(cmd, osp.join(eval_dir, 'logs', f'{name}_{protocol}.log'), env)
+    patterns = [osp.join(eval_dir, name, '*', protocol, f'seed{seed}', 'eval_result.json')
+                for seed in args.seeds]
+    if not all(glob.glob(p) for p in patterns):  # evaluate.py itself skips recorded seeds
+        log(f'{name}: {COLUMNS[protocol]} ({osp.basename(leaf)})')
+        run(cmd, osp.join(eval_dir, 'logs', f'{name}_{protocol}.log'), env)
     records = []
-    for seed in args.seeds:
-        pattern = osp.join(eval_dir, name, '*', protocol, f'seed{seed}', 'eval_result.json')
+    for pattern in patterns:
         paths = glob.glob(pattern)
         if not paths:
             raise RuntimeError(f'no record {pattern} after the evaluation of {name}')
@@ -216,15 +218,15 @@ def findings(results: dict) -> list:
 
     patch, n_patch = level_mean('patch', 'lp', contrastive=True)
     image, n_image = level_mean('image', 'lp', contrastive=True)
+    checks = [compare('plmoco-dec', 'mocodec-dec', 'lp'), compare('plmoco', 'mocov2', 'lp'),
+              compare('densecl', 'mocov2', 'lp')]
     if patch is not None and image is not None:
-        pl = score('plmoco-dec', 'lp')
-        md = score('mocodec-dec', 'lp')
-        verdict = 'holds' if patch > image else 'does not hold'
-        like = f'; like for like PLMoCo w/dec {pl:.2f} vs MoCo w/dec {md:.2f}' if (
-            pl is not None and md is not None) else ''
-        lines.append(f'- Patch-level beats image-level in linear probe: {verdict} (mean LP-100% of '
-                     f'{n_patch} contrastive patch-level runs {patch:.2f} vs {n_image} image-level '
-                     f'{image:.2f}{like}).')
+        checks.append((patch > image, f'mean of {n_patch} contrastive patch-level runs {patch:.2f} '
+                                      f'vs {n_image} image-level {image:.2f}'))
+    held = [c[0] for c in checks if c[0] is not None]
+    verdict = 'holds' if held and all(held) else 'mixed' if any(held) else 'does not hold'
+    lines.append(f'- Patch-level beats image-level in linear probe: {verdict} '
+                 f'({"; ".join(c[1] for c in checks)}).')
     checks = [compare('plmoco-dec', 'plsiam-dec', 'lp'), compare('detcons-dec', 'detconb-dec', 'lp')]
     held = [c[0] for c in checks if c[0] is not None]
     verdict = 'holds' if held and all(held) else 'mixed' if any(held) else 'does not hold'
@@ -253,7 +255,7 @@ def write_table(results: dict, args, wall: float) -> str:
              f'(scored at 480x360): LP-100% and FT-10% (37 images, seeded split), '
              f'{args.eval_iters or 100} iterations at batch 8, training seeds '
              f'{", ".join(map(str, args.seeds))}. LP-100% of checkpoints without a decoder (and of '
-             'random init) reads the backbone map directly. Benchmark wall time on this machine: '
+             'random init) reads the backbone map directly. Benchmark wall time on this machine (all stages, summed over resumed runs): '
              f'{wall / 60:.1f} min (**machine-dependent**; the mIoU are the result).', '',
              '| pre-training | decoder | level | contrastive | LP-100% | FT-10% | pre-train s | '
              'final loss |', '|---|---|---|---|---|---|---|---|']
@@ -296,7 +298,16 @@ def main():
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         done = list(pool.map(lambda n: run_method(n, args, env), args.methods))
     results = {r['name']: r for r in done}
-    table = write_table(results, args, time.time() - start)
+    # the wall time adds up over interrupted and resumed runs of the same work dir
+    wall_file = osp.join(args.work_dir, 'wall_seconds.json')
+    wall = time.time() - start
+    if osp.isfile(wall_file):
+        with open(wall_file) as f:
+            wall += json.load(f)['wall_s']
+    os.makedirs(args.work_dir, exist_ok=True)
+    with open(wall_file, 'w') as f:
+        json.dump(dict(wall_s=wall), f)
+    table = write_table(results, args, wall)
     print(table)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w') as f:

@@ -52,8 +52,13 @@ def test_findings_follow_the_numbers():
     lines = bench.findings(fake_results(bench, scores))
     assert lines[0].startswith('- Pre-training with a decoder helps (LP-100%): mixed')
     assert lines[1].startswith('- Pre-training with a decoder helps (FT-10%): mixed')
+    # like for like PLMoCo beats MoCo (w/dec and w/o), but DenseCL (5) trails MoCo v2 and the
     # contrastive patch-level mean (31 + 30 + 5) / 3 = 22.00 < image-level 22.50
-    assert lines[2].startswith('- Patch-level beats image-level in linear probe: does not hold')
+    assert lines[2].startswith('- Patch-level beats image-level in linear probe: mixed')
+    assert 'mean of 3 contrastive patch-level runs 22.00 vs 2 image-level 22.50' in lines[2]
+    scores.update({'plmoco-dec': (24.0, 43.0), 'plmoco': (19.0, 44.0)})
+    assert bench.findings(fake_results(bench, scores))[2].startswith(
+        '- Patch-level beats image-level in linear probe: does not hold')
     assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
                                'linear probe: mixed')
 
