@@ -57,6 +57,8 @@ METHODS = {
     'p2vec-dec': ('p2vec_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True, 'P2Vec w/dec'),
     'plr-dec': ('plr_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', False,
                 'Patch rotation w/dec'),
+    'mocomc-dec': ('mocomc_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'image', True,
+                   'MoCo w/dec + multi-crop, AutoAugment, kNN'),
     'rlmoco-dec': ('rlmoco_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', True,
                    'RLMoCo w/dec'),
     'detcons-dec': ('detcons_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', True,
@@ -67,7 +69,7 @@ METHODS = {
 # run in this order: what the three findings compare first, the other methods after
 PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec', 'plsiam-dec',
             'detcons-dec', 'detconb-dec', 'rlmoco-dec', 'plmocoplus-dec', 'prcl-dec', 'p2vec-dec',
-            'plr-dec')
+            'plr-dec', 'mocomc-dec')
 PROTOCOLS = ('lp', 'ft10')
 COLUMNS = {'lp': 'LP-100%', 'ft10': 'FT-10%'}
 
