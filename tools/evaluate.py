@@ -61,20 +61,15 @@ def load_tool(name: str):
 
 
 def leaf_config(head: str, protocol: str, dataset: str) -> str:
-    """The r18-d8 leaf config of a head, protocol and dataset.
-
-    FT-100% leaves are named ``ft100-*``; the foundation's toy MoCoFCN one is ``ft-300i``.
-    """
+    """The r18-d8 leaf config of a head, protocol and dataset."""
     folder = HEADS[head]
     suffix, iters = DATASETS[dataset]
-    tags = [protocol] + (['ft'] if protocol == 'ft100' else [])
-    candidates = [osp.join(ROOT, 'configs', 'seg', folder,
-                           f'{folder}_r18-d8_{tag}-{iters[protocol]}_{suffix}.py') for tag in tags]
-    for path in candidates:
-        if osp.isfile(path):
-            return path
-    raise FileNotFoundError(f'no config for head {head}, protocol {protocol}, dataset {dataset}: '
-                            f'looked for {candidates}')
+    path = osp.join(ROOT, 'configs', 'seg', folder,
+                    f'{folder}_r18-d8_{protocol}-{iters[protocol]}_{suffix}.py')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'no config for head {head}, protocol {protocol}, dataset {dataset}: '
+                                f'looked for {path}')
+    return path
 
 
 def available_backbones() -> list:

@@ -24,7 +24,7 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PRETRAIN_CFG = 'configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
 LP_CFG = 'configs/seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py'
-FT_CFG = 'configs/seg/mocofcn/mocofcn_r18-d8_ft-300i_toyscenes.py'
+FT_CFG = 'configs/seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'
 _PROGRESS = re.compile(r'Iter\((train|val|test)\)\s*\[\s*(\d+)/(\d+)\](?:.*?\s(loss: [\d.]+))?')
 
 

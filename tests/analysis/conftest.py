@@ -8,7 +8,7 @@ from tests.conftest import config_path, load_config, train_few_iters
 
 PRETRAIN_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
 PRETRAIN_NODEC_CFG = 'selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py'
-SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft-300i_toyscenes.py'
+SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'
 
 
 @pytest.fixture(scope='session')

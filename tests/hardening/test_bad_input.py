@@ -15,7 +15,7 @@ from ssl4dp_mm.datasets.transforms.loading import LoadImageChecked
 from tests.conftest import load_config, train_few_iters
 
 SELFSUP_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
-SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft-300i_toyscenes.py'
+SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'
 
 
 def _image(h=40, w=50, seed=0):

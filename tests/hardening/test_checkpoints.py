@@ -14,7 +14,7 @@ from ssl4dp_mm.engine.safe_checkpoints import AtomicLocalBackend
 from ssl4dp_mm.utils import load_checkpoint_file
 from tests.conftest import ROOT, load_config, load_tool, train_few_iters
 
-SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft-300i_toyscenes.py'
+SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'
 
 
 def mark_executed(path: str) -> None:

@@ -39,7 +39,7 @@ train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
 """,
         max_iters=6, interval=3, kill_at=4),
     'mocofcn_ft': dict(
-        base=('seg', 'mocofcn', 'mocofcn_r18-d8_ft-300i_toyscenes.py'),
+        base=('seg', 'mocofcn', 'mocofcn_r18-d8_ft100-300i_toyscenes.py'),
         extra="""
 train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
                         dataset=dict(data_root={data_root!r}))

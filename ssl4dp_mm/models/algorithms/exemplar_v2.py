@@ -1,5 +1,5 @@
 """Exemplar-v2: MoCo v2 whose negatives never share the query's image-level label."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Sequence
 
 import torch
 from mmselfsup.registry import MODELS
@@ -7,7 +7,6 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import image_logits
-from ..utils.queue import FeatureQueue
 from .moco_dec import MoCoDec
 
 MAX_MULTI_HOT_CLASSES = 63  # a multi-hot label is kept as the bits of one int64 in the queue
@@ -76,48 +75,16 @@ class ExemplarV2(MoCoDec):
     exactly MoCo v2's.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Projector config (pools the map to one vector).
-        head (dict): ``ContrastiveHead`` config (holds the temperature).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
-        queue_len (int): Number of negative keys in the queue. Defaults to 65536.
-        feat_dim (int): Dimension of the projected vectors. Defaults to 128.
-        momentum (float): Momentum of the key encoder. Defaults to 0.999.
         multi_label (bool): Whether ``gt_label`` is multi-hot (at most 63 classes) rather than a
             class index. Defaults to False.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`MoCoDec` (:class:`MomentumQueueSSL`).
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 queue_len: int = 65536,
-                 feat_dim: int = 128,
-                 momentum: float = 0.999,
-                 multi_label: bool = False,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            queue_len=queue_len,
-            feat_dim=feat_dim,
-            momentum=momentum,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    queue_with_labels = True
+
+    def __init__(self, multi_label: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.multi_label = multi_label
-        self.queue = FeatureQueue(queue_len, feat_dim, with_labels=True)
 
     def batch_labels(self, data_samples: List[SelfSupDataSample]) -> torch.Tensor:
         """The label codes (N, see :func:`label_codes`) of the data samples' ``gt_label``."""

@@ -1,5 +1,5 @@
 """MoCo v2 with constrained multi-crop and the kNN loss ("revisiting contrastive methods")."""
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -33,57 +33,27 @@ class MoCoMultiCrop(MoCoDec):
     either is written, so the neighbour indices and the logits refer to the same entries.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Projector config (``MoCoV2Neck``); its ``in_channels`` is the dimension of the
-            pooled features unless ``knn_feat_dim`` is given.
-        head (dict): ``ContrastiveHead`` config (holds the temperature, used by both losses).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
-        queue_len (int): Number of entries of each queue. Defaults to 65536.
-        feat_dim (int): Dimension of the projected vectors. Defaults to 128.
-        momentum (float): Momentum of the key encoder. Defaults to 0.999.
         knn_topk (int): Neighbours per query. Defaults to 20.
         knn_weight (float): Weight of the kNN loss; 0 disables it (and its queue). Defaults to 0.4.
         knn_feat_dim (int, optional): Dimension of the pooled encoder features. Defaults to None
             (``neck['in_channels']``).
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`MoCoDec` (:class:`MomentumQueueSSL`); ``queue_len`` is the
+            length of both queues, and ``neck`` (``MoCoV2Neck``) takes the pooled features.
     """
 
     def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 queue_len: int = 65536,
-                 feat_dim: int = 128,
-                 momentum: float = 0.999,
                  knn_topk: int = 20,
                  knn_weight: float = 0.4,
                  knn_feat_dim: Optional[int] = None,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            queue_len=queue_len,
-            feat_dim=feat_dim,
-            momentum=momentum,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
         self.knn_topk = knn_topk
         self.knn_weight = knn_weight
         if knn_weight > 0:
+            queue_len = self.queue.length
             if not 0 < knn_topk <= queue_len:
                 raise ValueError(f'knn_topk={knn_topk} must lie in [1, queue_len={queue_len}]')
-            knn_feat_dim = knn_feat_dim or neck.get('in_channels')
+            knn_feat_dim = knn_feat_dim or kwargs['neck'].get('in_channels')
             if knn_feat_dim is None:
                 raise KeyError('MoCoMultiCrop: set knn_feat_dim (or neck.in_channels), the '
                                'dimension of the pooled encoder features')

@@ -1,5 +1,5 @@
 """PLMoCo: patch-level MoCo. Matched feature-map cells of two views are positives."""
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -9,12 +9,11 @@ from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import cell_logits
 from ..utils.patch_matching import match_cells
-from ..utils.queue import FeatureQueue
-from .encoder_decoder_base import EncoderDecoderSSL
+from .momentum_queue_base import MomentumQueueSSL
 
 
 @MODELS.register_module()
-class PLMoCo(EncoderDecoderSSL):
+class PLMoCo(MomentumQueueSSL):
     """Patch-level MoCo.
 
     Both views go through the encoder (and decoder, w/dec) and a 1x1-conv projector, giving one
@@ -31,49 +30,17 @@ class PLMoCo(EncoderDecoderSSL):
     that is still connected to the graph (finite, zero gradients), so training goes on.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Dense projector config (``DenseProjector``).
-        head (dict): ``ContrastiveHead`` config (holds the temperature).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
-        queue_len (int): Number of negative cells in the queue. Defaults to 65536.
-        feat_dim (int): Dimension of the projected cell vectors. Defaults to 128.
-        momentum (float): Momentum of the key encoder. Defaults to 0.999.
         pos_threshold (float): Largest distance of a positive pair, in cell diagonals.
             Defaults to 0.7.
         enqueue_cells (int): Key cells per image pushed to the queue each step. Defaults to 16.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`MomentumQueueSSL`: ``neck`` is a dense projector
+            (``DenseProjector``) and the queue holds cell vectors.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 queue_len: int = 65536,
-                 feat_dim: int = 128,
-                 momentum: float = 0.999,
-                 pos_threshold: float = 0.7,
-                 enqueue_cells: int = 16,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, pos_threshold: float = 0.7, enqueue_cells: int = 16, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.pos_threshold = pos_threshold
         self.enqueue_cells = enqueue_cells
-        self.encoder_k = self.build_momentum_encoder(momentum)
-        self.queue = FeatureQueue(queue_len, feat_dim)
 
     def project(self, img: torch.Tensor, modules=None) -> torch.Tensor:
         """Images -> L2-normalised cell vectors, NxCxhxw."""

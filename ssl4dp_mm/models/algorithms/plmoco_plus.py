@@ -1,5 +1,5 @@
 """PLMoCo+: patch-level MoCo and image-level MoCo on one encoder(-decoder)."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 import torch.nn as nn
@@ -31,64 +31,27 @@ class PLMoCoPlus(PLMoCo):
     defaults average them.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Dense projector config (``DenseProjector``).
-        head (dict): ``ContrastiveHead`` config (holds the temperature of both terms).
-        img_neck (dict): Image-level projector config (pools the map to one vector).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
-        queue_len (int): Number of negative cells in the cell queue. Defaults to 65536.
+        img_neck (dict): Image-level projector config (pools the map to one vector); its output
+            dimension is ``feat_dim``, as the dense projector's.
         img_queue_len (int): Number of negative images in the image queue. Defaults to 65536.
-        feat_dim (int): Output dimension of both projectors. Defaults to 128.
-        momentum (float): Momentum of the key encoder. Defaults to 0.999.
-        pos_threshold (float): Largest distance of a positive cell pair, in cell diagonals.
-            Defaults to 0.7.
-        enqueue_cells (int): Key cells per image pushed to the cell queue each step. Defaults to 16.
         patch_weight (float): Weight of the patch-level loss. Defaults to 0.5.
         img_weight (float): Weight of the image-level loss. Defaults to 0.5.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`PLMoCo` (``queue_len`` is the cell queue's length).
     """
 
     def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
                  img_neck: dict,
-                 decoder: Optional[dict] = None,
-                 queue_len: int = 65536,
                  img_queue_len: int = 65536,
-                 feat_dim: int = 128,
-                 momentum: float = 0.999,
-                 pos_threshold: float = 0.7,
-                 enqueue_cells: int = 16,
                  patch_weight: float = 0.5,
                  img_weight: float = 0.5,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            queue_len=queue_len,
-            feat_dim=feat_dim,
-            momentum=momentum,
-            pos_threshold=pos_threshold,
-            enqueue_cells=enqueue_cells,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
         self.img_neck = MODELS.build(img_neck)
-        self.img_queue = FeatureQueue(img_queue_len, feat_dim)
+        self.img_queue = FeatureQueue(img_queue_len, self.feat_dim)
         self.patch_weight = patch_weight
         self.img_weight = img_weight
         # PLMoCo built a momentum encoder without img_neck; build it again with it
-        self.encoder_k = self.build_momentum_encoder(momentum)
+        self.encoder_k = self.build_momentum_encoder(self.momentum)
 
     def online_modules(self) -> nn.ModuleDict:
         """Backbone, decoder (if any), dense projector and, once built, the image projector."""

@@ -1,5 +1,5 @@
 """RLMoCo: region-level MoCo. A region in one view and the same region in the other: positives."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 import torch.nn.functional as F
@@ -8,7 +8,7 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.mask_pooling import stack_region_fields
-from ..utils.queue import FeatureQueue
+from .momentum_queue_base import MomentumQueueSSL
 from .region_base import RegionEncoderDecoderSSL
 
 
@@ -20,7 +20,7 @@ def first_occurrence(ids: torch.Tensor) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class RLMoCo(RegionEncoderDecoderSSL):
+class RLMoCo(RegionEncoderDecoderSSL, MomentumQueueSSL):
     """Region-level MoCo.
 
     The dense map of each view (decoder output w/dec, backbone output w/o) is averaged inside each
@@ -39,43 +39,11 @@ class RLMoCo(RegionEncoderDecoderSSL):
     repeat), and flagged-0 entries are no negatives; the random initial entries (flag -1) are, as in
     MoCo. A batch without any shared region gives an exact 0 loss that is still part of the graph.
 
-    Args:
-        backbone (dict): Backbone config.
-        neck (dict): Projector config on (N*M)xC vectors (``MoCoV2Neck``, ``with_avg_pool=False``).
-        head (dict): ``ContrastiveHead`` config (holds the temperature).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
-        queue_len (int): Number of region vectors in the queue. Defaults to 65536.
-        feat_dim (int): Dimension of the projected vectors. Defaults to 128.
-        momentum (float): Momentum of the key encoder. Defaults to 0.999.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+    Arguments are those of :class:`MomentumQueueSSL`; ``neck`` projects (N*M)xC region vectors
+    (``MoCoV2Neck`` with ``with_avg_pool=False``) and the queue holds region vectors with flags.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 queue_len: int = 65536,
-                 feat_dim: int = 128,
-                 momentum: float = 0.999,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.encoder_k = self.build_momentum_encoder(momentum)
-        self.queue = FeatureQueue(queue_len, feat_dim, with_labels=True)
+    queue_with_labels = True
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
