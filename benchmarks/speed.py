@@ -28,6 +28,12 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MOCOV2 = 'configs/selfsup/baselines/mocov2_r18-d8_1xb8-300i_toyscenes.py'
 DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
+# the issue's targets: (ours, reference, largest ratio of step times)
+TARGETS = [
+    ('configs/selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py', DENSECL, 1.00),
+    ('configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py',
+     'configs/selfsup/mocodec/mocodec_r18-d8-mocofcn_1xb8-300i_toyscenes.py', 1.15),
+]
 
 
 def widen_for_r50(model_cfg) -> None:
@@ -102,6 +108,41 @@ def measure_one(args) -> dict:
                 params_m=params, type=cfg.model.type)
 
 
+def reference_spread(runs: list) -> list:
+    """Lines on how far the two runs of each reference (before and after the methods) disagree.
+
+    Args:
+        runs (list[dict]): Every successful reference run (``config``, ``median_s``), in order.
+    """
+    lines = []
+    for cfg in (MOCOV2, DENSECL):
+        times = [r['median_s'] for r in runs if r['config'] == cfg]
+        if len(times) == 2:
+            spread = max(times) / min(times) - 1
+            lines.append(f'- {_stem(cfg)}: {times[0] * 1000:.0f} ms before, {times[1] * 1000:.0f} ms '
+                         f'after the methods ({spread:.0%} apart).')
+    return lines
+
+
+def target_verdicts(rows: list) -> list:
+    """Lines with each of :data:`TARGETS` met or missed, from the rows of one run."""
+    by_config = {r['config']: r for r in rows if 'median_s' in r}
+    lines = []
+    for ours, ref, limit in TARGETS:
+        if ours not in by_config or ref not in by_config:
+            lines.append(f'- {_stem(ours)} vs {_stem(ref)}: not measured in this run.')
+            continue
+        ratio = by_config[ours]['median_s'] / by_config[ref]['median_s']
+        verdict = 'met' if ratio <= limit else f'missed by {ratio / limit - 1:.0%}'
+        lines.append(f'- {_stem(ours)} / {_stem(ref)} = {ratio:.2f} (target <= {limit:.2f}: '
+                     f'{verdict}).')
+    return lines
+
+
+def _stem(config: str) -> str:
+    return osp.splitext(osp.basename(config))[0]
+
+
 def _current_rss_mb() -> float:
     with open('/proc/self/status') as f:
         for line in f:
@@ -154,6 +195,7 @@ def main(argv=None):
         print(f'    {rows[-1]["median_s"] * 1000:.0f} ms/step, peak {rows[-1]["peak_mb"]:.0f} MB',
               flush=True)
 
+    ref_runs = [r for r in rows[:2] + rows[-2:] if 'median_s' in r]
     ref = {}
     for r in rows:
         if 'median_s' in r and (r['config'] not in ref or
@@ -177,6 +219,8 @@ def main(argv=None):
         '(64 px crops) reused. Ratios are ours / MMSelfSup\'s, measured in the same run. **Absolute '
         'figures are machine-dependent** (and noisy on shared machines); the ratios are the result.',
         f'Peak memory: {"peak RSS growth during the steps" if args.device == "cpu" else "max CUDA allocation"}.',
+        *([f'ResNet-50: backbone depth 50 and every 512-channel input after it widened to 2048 '
+           '(``widen_for_r50``); config names keep their r18 stem.'] if args.depth == 50 else []),
         '', '| config | model | ms/step | x MoCo v2 | x DenseCL | peak MB | x MoCo v2 mem | params (M) |',
         '|---|---|---|---|---|---|---|---|']
     for r in rows:
@@ -188,6 +232,9 @@ def main(argv=None):
             f'| {name} | {r["type"]} | {r["median_s"] * 1000:.0f} | {r["median_s"] / m["median_s"]:.2f}'
             f' | {r["median_s"] / d["median_s"]:.2f} | {r["peak_mb"]:.0f} | '
             f'{r["peak_mb"] / m["peak_mb"]:.2f} | {r["params_m"]:.1f} |')
+    lines += ['', 'Targets of the issue (step time, this run):', ''] + target_verdicts(rows)
+    lines += ['', 'Noise: the references were run twice; the ratios above use the faster run.', '']
+    lines += reference_spread(ref_runs)
     table = '\n'.join(lines) + '\n'
     print('\n' + table)
     out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'speed_r{args.depth}_{args.device}.md')

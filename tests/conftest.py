@@ -82,6 +82,10 @@ def train_few_iters(cfg, work_dir, iters: int = 2, batch_size: int = 2):
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.train_cfg.pop('val_interval', None)
     cfg.experiment_name = f'test_{osp.basename(str(work_dir))}'
+    if cfg.get('visualizer'):
+        # the configs name their visualizer 'visualizer', and mmengine hands out one instance per
+        # name and process: a second Runner would log its scalars into the first one's work dir
+        cfg.visualizer.name = cfg.experiment_name
     runner = Runner.from_cfg(cfg)
     runner.model.init_weights()  # what train() does first (it is not repeated there)
     runner.initial_state = {k: v.detach().clone() for k, v in runner.model.state_dict().items()}

@@ -28,3 +28,27 @@ def test_widen_for_r50_builds_a_consistent_model(config):
     if getattr(model, 'word_neck', None) is not None:
         first = next(m for m in model.word_neck.modules() if isinstance(m, torch.nn.Conv2d))
         assert first.in_channels == 2048
+
+
+def _row(config, ms):
+    return dict(config=config, median_s=ms / 1000, peak_mb=100., params_m=1., type='X')
+
+
+def test_target_verdicts_compare_the_issue_pairs():
+    speed = load_tool('speed', folder='benchmarks')
+    (plmoco, densecl, _), (plmoco_dec, mocodec, _) = speed.TARGETS
+    rows = [_row(densecl, 300), _row(plmoco, 330), _row(mocodec, 400), _row(plmoco_dec, 440)]
+    lines = speed.target_verdicts(rows)
+    # 330 / 300 = 1.10 > 1.00: missed by 10%; 440 / 400 = 1.10 <= 1.15: met
+    assert '= 1.10 (target <= 1.00: missed by 10%)' in lines[0]
+    assert '= 1.10 (target <= 1.15: met)' in lines[1]
+    failed = [dict(config=plmoco, error=['boom'])] + rows[:1]
+    assert speed.target_verdicts(failed)[0].endswith('not measured in this run.')
+
+
+def test_reference_spread_reports_both_runs():
+    speed = load_tool('speed', folder='benchmarks')
+    runs = [_row(speed.MOCOV2, 200), _row(speed.DENSECL, 250), _row(speed.MOCOV2, 240)]
+    lines = speed.reference_spread(runs)
+    assert len(lines) == 1  # DenseCL ran once
+    assert '200 ms before, 240 ms after the methods (20% apart)' in lines[0]

@@ -1,5 +1,5 @@
 """DetCon: contrastive detection over regions of two views, SimCLR-style (S) and BYOL-style (B)."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 from mmselfsup.models.utils import CosineEMA
@@ -75,38 +75,14 @@ class DetConB(RegionEncoderDecoderSSL):
     MMSelfSup's ``CosineEMA``, which reads ``max_iters`` from the runner's message hub).
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Projector config, on (N*M)xC vectors (``NonLinearNeck``, no pooling).
-        head (dict): ``DetConHead`` config.
         predictor (dict): Predictor config (``NonLinearNeck``, no pooling).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
         base_momentum (float): Starting momentum of the target network. Defaults to 0.996.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`EncoderDecoderSSL`: ``neck`` is a projector on (N*M)xC
+            vectors (``NonLinearNeck``, no pooling), ``head`` a ``DetConHead``.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 predictor: dict,
-                 decoder: Optional[dict] = None,
-                 base_momentum: float = 0.996,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, predictor: dict, base_momentum: float = 0.996, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.predictor = MODELS.build(predictor)
         self.target_net = CosineEMA(self.online_modules(), momentum=base_momentum)
 

@@ -1,5 +1,5 @@
 """P2Vec: word2vec for pixels. A location's context predicts the encoder's feature there."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 import torch.nn.functional as F
@@ -35,41 +35,18 @@ class P2Vec(EncoderDecoderSSL):
     unmasked backbone pass. Only the first view of ``inputs`` is used.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Context projector config (``DenseProjector``; input: the decoder's channels).
-        head (dict): ``ContrastiveHead`` config (holds the temperature).
         word_neck (dict): Word projector config (``DenseProjector``; input: the backbone's
             channels).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
         mask_ratio (float): Fraction of the cells of each image that are masked and predicted
             (at least one per image). Defaults to 0.25.
-        in_index (int): Backbone output that gives the words (and the context w/o dec).
-            Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`EncoderDecoderSSL`: ``neck`` is the context projector
+            (``DenseProjector``; input: the decoder's channels), ``head`` a ``ContrastiveHead``
+            (holds the temperature), and ``in_index`` the backbone output that gives the words
+            (and the context w/o dec).
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 word_neck: dict,
-                 decoder: Optional[dict] = None,
-                 mask_ratio: float = 0.25,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, word_neck: dict, mask_ratio: float = 0.25, **kwargs) -> None:
+        super().__init__(**kwargs)
         if not 0. < mask_ratio <= 1.:
             raise ValueError(f'P2Vec: mask_ratio must be in (0, 1], got {mask_ratio}')
         self.word_neck = MODELS.build(word_neck)

@@ -1,5 +1,5 @@
 """Patch-level rotation prediction: predict, at every pixel, how its patch was rotated."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 from mmselfsup.registry import MODELS
@@ -19,34 +19,14 @@ class PatchRotationPred(EncoderDecoderSSL):
     cross-entropy against that map resized to the logits (nearest). No neck.
 
     Args:
-        backbone (dict): Backbone config.
-        head (dict): ``DenseClsHead`` config.
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
         label_key (str): Data-sample field holding the per-pixel angle index. Defaults to
             'rot_label'.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`EncoderDecoderSSL`: ``head`` is a ``DenseClsHead``; there is
+            no ``neck``.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 label_key: str = 'rot_label',
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, label_key: str = 'rot_label', **kwargs) -> None:
+        super().__init__(**kwargs)
         self.label_key = label_key
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],

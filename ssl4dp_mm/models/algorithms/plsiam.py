@@ -1,5 +1,5 @@
 """PLSiam: patch-level SimSiam. Matched cells of two views predict each other; no negatives."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List
 
 import torch
 from mmselfsup.registry import MODELS
@@ -22,37 +22,14 @@ class PLSiam(EncoderDecoderSSL):
     matched cells of the batch. No negatives, no queue, no momentum encoder.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Dense projector config (``DenseProjector``).
-        head (dict): ``DenseLatentPredictHead`` config (holds the predictor).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
         pos_threshold (float): Largest distance of a positive pair, in cell diagonals.
             Defaults to 0.7.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`EncoderDecoderSSL`: ``neck`` is a dense projector
+            (``DenseProjector``), ``head`` a ``DenseLatentPredictHead`` (holds the predictor).
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 head: dict,
-                 decoder: Optional[dict] = None,
-                 pos_threshold: float = 0.7,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=head,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, pos_threshold: float = 0.7, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.pos_threshold = pos_threshold
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],

@@ -1,5 +1,5 @@
 """PRCL: patch-level relational learning. The change of a cell between two views is shared."""
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -60,36 +60,15 @@ class PRCL(EncoderDecoderSSL):
     need not agree.
 
     Args:
-        backbone (dict): Backbone config.
-        neck (dict): Dense projector config (``DenseProjector``).
-        decoder (dict, optional): Decode-head config; None for w/o dec. Defaults to None.
         momentum (float): Momentum of the key encoder. Defaults to 0.99.
         pos_threshold (float): Largest distance of a matched pair, in cell diagonals.
             Defaults to 0.7.
-        in_index (int): Backbone output used without a decoder. Defaults to -1.
-        pretrained (str, optional): Defaults to None.
-        data_preprocessor (dict, optional): Defaults to None.
-        init_cfg (dict | list[dict], optional): Defaults to None.
+        **kwargs: Those of :class:`EncoderDecoderSSL`: ``neck`` is a dense projector
+            (``DenseProjector``); there is no ``head``.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 neck: dict,
-                 decoder: Optional[dict] = None,
-                 momentum: float = 0.99,
-                 pos_threshold: float = 0.7,
-                 in_index: int = -1,
-                 pretrained: Optional[str] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            decoder=decoder,
-            in_index=in_index,
-            pretrained=pretrained,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+    def __init__(self, momentum: float = 0.99, pos_threshold: float = 0.7, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.pos_threshold = pos_threshold
         self.encoder_k = self.build_momentum_encoder(momentum)
 
