@@ -3,14 +3,17 @@
     python benchmarks/speed.py                          # ResNet-18, every method config, CPU
     python benchmarks/speed.py --depth 50 --steps 5     # ResNet-50 (decoder/neck inputs widened)
     python benchmarks/speed.py --configs configs/selfsup/plmoco/*.py --device cuda
+    python benchmarks/speed.py --repeats 3 --configs <the configs of TARGETS> --out ..._targets.md
 
 Every config is measured in its own subprocess, on the same toy-scene images (the config's own data
 pipeline makes one batch, which is then reused for every step), as the median of ``--steps`` full
 ``train_step`` calls (forward, backward, optimizer) after ``--warmup`` steps. Peak memory is the
 growth of the process's peak resident set over its size before the first step on CPU or ``torch.cuda.max_memory_allocated`` on GPU.
 Figures are reported as ratios to MMSelfSup's own MoCo v2 and DenseCL measured in the same run;
-absolute times depend on the machine and its load. The table is printed and written to
-``benchmarks/results/speed_r{depth}_{device}.md``.
+absolute times depend on the machine and its load. The references run before each round of methods
+and after the last; with ``--repeats`` the rounds are interleaved and each config keeps its fastest
+run. The table, the issue's targets (:data:`TARGETS`) met or missed, and the spread of the runs are
+printed and written to ``benchmarks/results/speed_r{depth}_{device}.md``.
 """
 import argparse
 import datetime
@@ -23,6 +26,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -86,6 +90,13 @@ def measure_one(args) -> dict:
     model.init_weights()
     model.train()
     from mmengine.optim import build_optim_wrapper
+    paramwise = cfg.optim_wrapper.get('paramwise_cfg') or {}
+    if paramwise.get('init_checkpoint'):
+        # continued pre-training: the step does not depend on the weights it starts from, so it
+        # continues from this model's own initialisation
+        path = osp.join(tempfile.mkdtemp(prefix='speed_'), 'init.pth')
+        torch.save(dict(state_dict=model.state_dict()), path)
+        paramwise['init_checkpoint'] = path
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     rss_before_mb = _current_rss_mb()
     times = []
@@ -108,19 +119,47 @@ def measure_one(args) -> dict:
                 params_m=params, type=cfg.model.type)
 
 
-def reference_spread(runs: list) -> list:
-    """Lines on how far the two runs of each reference (before and after the methods) disagree.
+def aggregate(runs: list) -> list:
+    """One row per config (references first, then the methods in order): its fastest run, with
+    ``runs_s``, the step times of all its successful runs; a config that never ran keeps its error.
 
     Args:
-        runs (list[dict]): Every successful reference run (``config``, ``median_s``), in order.
+        runs (list[dict]): Every run in order (``config`` and ``median_s``, or ``error``).
     """
+    order = [MOCOV2, DENSECL] + [c for c in dict.fromkeys(r['config'] for r in runs)
+                                 if c not in (MOCOV2, DENSECL)]
+    rows = []
+    for cfg in order:
+        ok = [r for r in runs if r['config'] == cfg and 'median_s' in r]
+        if ok:
+            rows.append(dict(min(ok, key=lambda r: r['median_s']),
+                             runs_s=[r['median_s'] for r in ok]))
+        else:
+            failed = [r for r in runs if r['config'] == cfg]
+            if failed:
+                rows.append(failed[-1])
+    return rows
+
+
+def reference_spread(rows: list) -> list:
+    """Lines on how far the runs of the references, and of the methods run more than once, lie apart.
+
+    Args:
+        rows (list[dict]): The rows of :func:`aggregate`.
+    """
+    def spread(times):
+        return max(times) / min(times) - 1
+
     lines = []
-    for cfg in (MOCOV2, DENSECL):
-        times = [r['median_s'] for r in runs if r['config'] == cfg]
-        if len(times) == 2:
-            spread = max(times) / min(times) - 1
-            lines.append(f'- {_stem(cfg)}: {times[0] * 1000:.0f} ms before, {times[1] * 1000:.0f} ms '
-                         f'after the methods ({spread:.0%} apart).')
+    for row in rows:
+        if row['config'] in (MOCOV2, DENSECL) and len(row.get('runs_s', [])) > 1:
+            times = ', '.join(f'{t * 1000:.0f}' for t in row['runs_s'])
+            lines.append(f'- {_stem(row["config"])}: {times} ms ({spread(row["runs_s"]):.0%} apart).')
+    repeated = [spread(r['runs_s']) for r in rows
+                if r['config'] not in (MOCOV2, DENSECL) and len(r.get('runs_s', [])) > 1]
+    if repeated:
+        lines.append(f'- methods: runs of one config lie {statistics.median(repeated):.0%} apart '
+                     f'(median over {len(repeated)}), at most {max(repeated):.0%}.')
     return lines
 
 
@@ -165,6 +204,8 @@ def main(argv=None):
     parser.add_argument('--batch', type=int, default=8)
     parser.add_argument('--steps', type=int, default=7)
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--repeats', type=int, default=1,
+                        help='rounds over the methods (each config keeps its fastest run)')
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--data-root', default=osp.join(ROOT, 'work_dirs', 'bench_toy'))
@@ -176,10 +217,10 @@ def main(argv=None):
         return None
 
     methods = [c for c in (args.configs or default_configs()) if c not in (MOCOV2, DENSECL)]
-    # the references run first and last; the faster of the two runs is used, so that a burst of load
-    # on a shared machine during one of them does not skew every ratio
-    configs = [MOCOV2, DENSECL] + methods + [MOCOV2, DENSECL]
-    rows = []
+    # the references run before each round of methods and once more after the last, so that a burst
+    # of load on a shared machine cannot skew every ratio; each config's figure is its fastest run
+    configs = ([MOCOV2, DENSECL] + methods) * args.repeats + [MOCOV2, DENSECL]
+    runs = []
     for i, cfg in enumerate(configs, 1):
         print(f'[{i}/{len(configs)}] {cfg}', flush=True)
         cmd = [sys.executable, __file__, '--single', cfg, '--depth', str(args.depth), '--batch',
@@ -189,19 +230,14 @@ def main(argv=None):
         result = [line for line in proc.stdout.splitlines() if line.startswith('RESULT ')]
         if proc.returncode != 0 or not result:
             print(f'    failed:\n{proc.stderr[-1500:]}', flush=True)
-            rows.append(dict(config=cfg, error=proc.stderr.strip().splitlines()[-1:]))
+            runs.append(dict(config=cfg, error=proc.stderr.strip().splitlines()[-1:]))
             continue
-        rows.append(json.loads(result[0][len('RESULT '):]))
-        print(f'    {rows[-1]["median_s"] * 1000:.0f} ms/step, peak {rows[-1]["peak_mb"]:.0f} MB',
+        runs.append(json.loads(result[0][len('RESULT '):]))
+        print(f'    {runs[-1]["median_s"] * 1000:.0f} ms/step, peak {runs[-1]["peak_mb"]:.0f} MB',
               flush=True)
 
-    ref_runs = [r for r in rows[:2] + rows[-2:] if 'median_s' in r]
-    ref = {}
-    for r in rows:
-        if 'median_s' in r and (r['config'] not in ref or
-                                r['median_s'] < ref[r['config']]['median_s']):
-            ref[r['config']] = r
-    rows = [ref[c] for c in (MOCOV2, DENSECL) if c in ref] + rows[2:-2]
+    rows = aggregate(runs)
+    ref = {r['config']: r for r in rows if 'median_s' in r and r['config'] in (MOCOV2, DENSECL)}
     if MOCOV2 not in ref or DENSECL not in ref:
         raise SystemExit('the MoCo v2 / DenseCL references failed; no ratios can be given')
     m, d = ref[MOCOV2], ref[DENSECL]
@@ -214,8 +250,9 @@ def main(argv=None):
         f'{datetime.date.today()} · {platform.node()} · {platform.processor() or platform.machine()} '
         f'· {os.cpu_count()} cores, {args.threads} threads · torch {torch.__version__} · mmengine '
         f'{mmengine.__version__} · mmselfsup {mmselfsup.__version__}', '',
-        f'Median of {args.steps} train steps after {args.warmup} warm-up (references: the faster of a '
-        'run before and a run after the methods), one batch of toy scenes '
+        f'Median of {args.steps} train steps after {args.warmup} warm-up, fastest of '
+        f'{args.repeats} run(s) per method and {args.repeats + 1} per reference (run before each '
+        'round of methods and after the last), one batch of toy scenes '
         '(64 px crops) reused. Ratios are ours / MMSelfSup\'s, measured in the same run. **Absolute '
         'figures are machine-dependent** (and noisy on shared machines); the ratios are the result.',
         f'Peak memory: {"peak RSS growth during the steps" if args.device == "cpu" else "max CUDA allocation"}.',
@@ -233,8 +270,9 @@ def main(argv=None):
             f' | {r["median_s"] / d["median_s"]:.2f} | {r["peak_mb"]:.0f} | '
             f'{r["peak_mb"] / m["peak_mb"]:.2f} | {r["params_m"]:.1f} |')
     lines += ['', 'Targets of the issue (step time, this run):', ''] + target_verdicts(rows)
-    lines += ['', 'Noise: the references were run twice; the ratios above use the faster run.', '']
-    lines += reference_spread(ref_runs)
+    lines += ['', 'Noise: every run of the references and, with repeats, how far the runs of a method '
+              'lie apart.', '']
+    lines += reference_spread(rows)
     table = '\n'.join(lines) + '\n'
     print('\n' + table)
     out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'speed_r{args.depth}_{args.device}.md')

@@ -46,9 +46,27 @@ def test_target_verdicts_compare_the_issue_pairs():
     assert speed.target_verdicts(failed)[0].endswith('not measured in this run.')
 
 
-def test_reference_spread_reports_both_runs():
+def test_aggregate_keeps_the_fastest_run_and_every_time():
     speed = load_tool('speed', folder='benchmarks')
-    runs = [_row(speed.MOCOV2, 200), _row(speed.DENSECL, 250), _row(speed.MOCOV2, 240)]
-    lines = speed.reference_spread(runs)
-    assert len(lines) == 1  # DenseCL ran once
-    assert '200 ms before, 240 ms after the methods (20% apart)' in lines[0]
+    a, b = 'configs/selfsup/a.py', 'configs/selfsup/b.py'
+    runs = [_row(speed.MOCOV2, 200), _row(speed.DENSECL, 250), _row(a, 330),
+            dict(config=b, error=['boom']), _row(speed.MOCOV2, 240), _row(speed.DENSECL, 260),
+            _row(a, 300), dict(config=b, error=['boom again']), _row(speed.MOCOV2, 220),
+            _row(speed.DENSECL, 255)]
+    rows = speed.aggregate(runs)
+    assert [r['config'] for r in rows] == [speed.MOCOV2, speed.DENSECL, a, b]
+    assert rows[0]['median_s'] == 0.2 and rows[0]['runs_s'] == [0.2, 0.24, 0.22]
+    assert rows[2]['median_s'] == 0.3 and rows[2]['runs_s'] == [0.33, 0.3]
+    assert rows[3]['error'] == ['boom again']
+
+
+def test_reference_spread_reports_every_run():
+    speed = load_tool('speed', folder='benchmarks')
+    a, c = 'configs/selfsup/a.py', 'configs/selfsup/c.py'
+    rows = speed.aggregate([_row(speed.MOCOV2, 200), _row(speed.DENSECL, 250), _row(a, 300),
+                            _row(c, 400), _row(speed.MOCOV2, 240), _row(a, 330), _row(c, 400)])
+    lines = speed.reference_spread(rows)
+    assert len(lines) == 2  # DenseCL ran once: no spread for it
+    assert '200, 240 ms (20% apart)' in lines[0]
+    # a: 330 / 300 = 10% apart, c: 0%; median 5%, at most 10%
+    assert 'lie 5% apart (median over 2), at most 10%' in lines[1]
