@@ -91,13 +91,13 @@ def measure_one(args) -> dict:
     model.train()
     from mmengine.optim import build_optim_wrapper
     paramwise = cfg.optim_wrapper.get('paramwise_cfg') or {}
-    if paramwise.get('init_checkpoint'):
-        # continued pre-training: the step does not depend on the weights it starts from, so it
-        # continues from this model's own initialisation
-        path = osp.join(tempfile.mkdtemp(prefix='speed_'), 'init.pth')
-        torch.save(dict(state_dict=model.state_dict()), path)
-        paramwise['init_checkpoint'] = path
-    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    with tempfile.TemporaryDirectory(prefix='speed_') as tmp:
+        if paramwise.get('init_checkpoint'):
+            # continued pre-training: the step does not depend on the weights it starts from, so
+            # it continues from this model's own initialisation (read while the wrapper is built)
+            paramwise['init_checkpoint'] = osp.join(tmp, 'init.pth')
+            torch.save(dict(state_dict=model.state_dict()), paramwise['init_checkpoint'])
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     rss_before_mb = _current_rss_mb()
     times = []
     for step in range(args.warmup + args.steps):
