@@ -25,6 +25,12 @@ def loaded_lr(t, base, T, R, start=0.1, ratio=0.1):
     return min(rise, main_lr(t, base, T, ratio))
 
 
+@pytest.fixture(autouse=True)
+def mmselfsup_scope():
+    """Registry lookups follow the default scope, which earlier tests may have left at mmseg."""
+    init_default_scope('mmselfsup')
+
+
 @pytest.fixture(scope='module')
 def mocov2_checkpoint(tmp_path_factory):
     """An image-level MoCo v2 checkpoint with our backbone (MoCoDec w/o dec), as mmengine saves it."""
