@@ -66,6 +66,25 @@ METHODS = {
     'detconb-dec': ('detconb_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', False,
                     'DetCon-B w/dec'),
 }
+# variants of a method: name -> (method, --cfg-options of its pre-training, label). The PLMoCo
+# family's near-positive handling ('exclude' by default since the chunked loss; 'negative' is the
+# loss before) and its sampled in-batch negatives (4096 key cells per step at batch 16 and 128 px
+# views: a quarter of them)
+VARIANTS = {
+    'plmoco-dec-nearneg': ('plmoco-dec', ['model.near_positives=negative'],
+                           'PLMoCo w/dec, near cells negatives (before)'),
+    'plmoco-nearneg': ('plmoco', ['model.near_positives=negative'],
+                       'PLMoCo w/o dec, near cells negatives (before)'),
+    'plmocoplus-dec-nearneg': ('plmocoplus-dec', ['model.near_positives=negative'],
+                               'PLMoCo+ w/dec, near cells negatives (before)'),
+    'plmoco-dec-nearpos': ('plmoco-dec', ['model.near_positives=positive'],
+                           'PLMoCo w/dec, near cells positives'),
+    'plmoco-dec-neg1024': ('plmoco-dec', ['model.num_batch_negatives=1024'],
+                           'PLMoCo w/dec, 1024 sampled batch negatives'),
+}
+for _name, (_method, _opts, _label) in VARIANTS.items():
+    METHODS[_name] = METHODS[_method][:4] + (_label, )
+
 # run in this order: what the three findings compare first, the other methods after
 PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec', 'plsiam-dec',
             'detcons-dec', 'detconb-dec', 'rlmoco-dec', 'plmocoplus-dec', 'prcl-dec', 'p2vec-dec',
@@ -107,6 +126,7 @@ def last_scalar(work_dir: str, key: str):
 
 def pretrain(name: str, args, env: dict) -> dict:
     config = osp.join(SELFSUP, METHODS[name][0])
+    variant_opts = VARIANTS[name][1] if name in VARIANTS else []
     work_dir = osp.join(args.work_dir, 'pretrain', name)
     done = osp.join(work_dir, 'pretrain_result.json')
     if osp.isfile(done):
@@ -119,6 +139,7 @@ def pretrain(name: str, args, env: dict) -> dict:
         opts += [f'train_cfg.max_iters={args.pretrain_iters}',
                  f'param_scheduler.0.T_max={args.pretrain_iters}',
                  f'param_scheduler.0.end={args.pretrain_iters}']
+    opts += variant_opts
     cmd = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir, '--cfg-options', *opts]
     log(f'{name}: pre-training ({osp.relpath(config, ROOT)})')
     seconds = run(cmd, osp.join(work_dir, 'pretrain.log'), env)
@@ -186,9 +207,7 @@ def cell(values) -> str:
         return '–'
     if len(values) == 1:
         return f'{values[0]:.2f}'
-    m = mean(values)
-    std = (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
-    return f'{m:.2f} ± {std:.2f}'
+    return f'{mean(values):.2f} ± {std(values):.2f}'
 
 
 def findings(results: dict) -> list:
@@ -207,14 +226,12 @@ def findings(results: dict) -> list:
     pairs = [('plmoco-dec', 'plmoco'), ('mocodec-dec', 'mocov2')]
     for protocol in PROTOCOLS:
         checks = [compare(a, b, protocol) for a, b in pairs]
-        held = [c[0] for c in checks if c[0] is not None]
-        verdict = 'holds' if held and all(held) else 'mixed' if any(held) else 'does not hold'
-        lines.append(f'- Pre-training with a decoder helps ({COLUMNS[protocol]}): {verdict} '
+        lines.append(f'- Pre-training with a decoder helps ({COLUMNS[protocol]}): {verdict(checks)} '
                      f'({"; ".join(c[1] for c in checks)}).')
 
     def level_mean(level, protocol, contrastive=None):
         vals = [score(n, protocol) for n, r in results.items()
-                if r['level'] == level and score(n, protocol) is not None
+                if r['level'] == level and score(n, protocol) is not None and n not in VARIANTS
                 and (contrastive is None or r['contrastive'] == contrastive)]
         return mean(vals), len(vals)
 
@@ -225,15 +242,48 @@ def findings(results: dict) -> list:
     if patch is not None and image is not None:
         checks.append((patch > image, f'mean of {n_patch} contrastive patch-level runs {patch:.2f} '
                                       f'vs {n_image} image-level {image:.2f}'))
-    held = [c[0] for c in checks if c[0] is not None]
-    verdict = 'holds' if held and all(held) else 'mixed' if any(held) else 'does not hold'
-    lines.append(f'- Patch-level beats image-level in linear probe: {verdict} '
+    lines.append(f'- Patch-level beats image-level in linear probe: {verdict(checks)} '
                  f'({"; ".join(c[1] for c in checks)}).')
     checks = [compare('plmoco-dec', 'plsiam-dec', 'lp'), compare('detcons-dec', 'detconb-dec', 'lp')]
-    held = [c[0] for c in checks if c[0] is not None]
-    verdict = 'holds' if held and all(held) else 'mixed' if any(held) else 'does not hold'
     lines.append(f'- Non-contrastive methods trail their contrastive counterparts in linear probe: '
-                 f'{verdict} ({"; ".join(c[1] for c in checks)}).')
+                 f'{verdict(checks)} ({"; ".join(c[1] for c in checks)}).')
+    return lines
+
+
+def verdict(checks: list) -> str:
+    """'holds' / 'mixed' / 'does not hold' over the measured checks; 'not measured' if none was."""
+    held = [c[0] for c in checks if c[0] is not None]
+    if not held:
+        return 'not measured'
+    return 'holds' if all(held) else 'mixed' if any(held) else 'does not hold'
+
+
+def std(values) -> float:
+    m = mean(values)
+    return (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0.
+
+
+def variant_findings(results: dict) -> list:
+    """Each variant against its method (both measured): the difference of the means and whether
+    it is larger than twice their combined standard error (over the evaluation seeds)."""
+    lines = []
+    for name, (method, _, _) in VARIANTS.items():
+        if name not in results or method not in results:
+            continue
+        for protocol in PROTOCOLS:
+            a, b = results[method].get(protocol), results[name].get(protocol)
+            if not a or not b:
+                continue
+            diff = mean(a) - mean(b)
+            se = (std(a) ** 2 / len(a) + std(b) ** 2 / len(b)) ** 0.5
+            if len(a) < 2 or len(b) < 2:
+                judged = 'one seed: no spread to judge by'
+            elif abs(diff) > 2 * se:
+                judged = f'larger than twice the combined standard error ({2 * se:.2f}): a finding'
+            else:
+                judged = f'within twice the combined standard error ({2 * se:.2f}): not a finding'
+            lines.append(f'- {COLUMNS[protocol]}: {results[method]["label"]} {cell(a)} vs '
+                         f'{results[name]["label"]} {cell(b)}: {diff:+.2f}, {judged}.')
     return lines
 
 
@@ -272,6 +322,10 @@ def write_table(results: dict, args, wall: float) -> str:
             + (f' failed: {r["error"]}' if 'error' in r else ''))
     lines += ['', 'Reference findings at this scale (computed from the table):', '',
               *findings(results)]
+    variants = variant_findings(results)
+    if variants:
+        lines += ['', 'Variants against their method (mean ± std over the evaluation seeds; '
+                  'pre-training seed 0 for both):', '', *variants]
     return '\n'.join(lines) + '\n'
 
 

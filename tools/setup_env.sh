@@ -55,17 +55,7 @@ else
   wheel=$(ls "$CACHE"/mmcv-"$MMCV_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
   if [ -z "$wheel" ]; then
     log "building mmcv $MMCV_VERSION with ops against torch $TORCH_VERSION (once; ~17 min on 2 cores)"
-    build=$(mktemp -d)
-    trap 'rm -rf "$build"' EXIT
-    "${PIP[@]}" download -q --no-deps --no-build-isolation --no-binary :all: "mmcv==$MMCV_VERSION" -d "$build"
-    tar -xzf "$build"/mmcv-"$MMCV_VERSION".tar.gz -C "$build"
-    src="$build/mmcv-$MMCV_VERSION"
-    # torch >= 2.10 headers need C++20; mmcv 2.0.1's setup.py forces -std=c++14 on Linux.
-    grep -q "'-std=c++14'" "$src/setup.py" || die "unexpected mmcv setup.py: the -std=c++14 flag to patch was not found"
-    sed -i "s/'-std=c++14'/'-std=c++20'/g" "$src/setup.py"
-    (cd "$src" && PATH="$VENV/bin:$PATH" MMCV_WITH_OPS=1 FORCE_CUDA=0 MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
-       "$VENV/bin/python" -m pip wheel --no-build-isolation --no-deps . -w "$build/dist")
-    cp "$build"/dist/mmcv-"$MMCV_VERSION"-*.whl "$CACHE/"
+    MAX_JOBS="${MAX_JOBS:-$(nproc)}" bash "$ROOT/tools/build_mmcv.sh" "$VENV/bin/python" "$CACHE"
     wheel=$(ls "$CACHE"/mmcv-"$MMCV_VERSION"-*.whl | head -n 1)
     log "cached $wheel"
   else

@@ -90,3 +90,31 @@ def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
     table = out.read_text()
     assert '| PLMoCo w/o dec | no | patch | yes |' in table
     assert 'Reference findings at this scale' in table
+
+
+def test_findings_of_a_subset_say_not_measured():
+    bench = load_benchmark()
+    lines = bench.findings(fake_results(bench, {'random': (10.0, 20.0), 'plmoco-dec': (30., 40.)}))
+    assert len(lines) == 4
+    assert all('not measured' in line and 'does not hold' not in line for line in lines)
+    assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
+                               'linear probe: not measured')
+
+
+def test_variants_are_judged_against_twice_the_combined_standard_error():
+    bench = load_benchmark()
+    results = fake_results(bench, {'plmoco-dec': (0., 0.), 'plmoco-dec-nearneg': (0., 0.),
+                                   'plmoco': (30., 40.), 'mocov2': (10., 10.)})
+    results['plmoco-dec'].update(lp=[20., 21., 22.], ft10=[30., 30.5, 31.])
+    results['plmoco-dec-nearneg'].update(lp=[17., 18., 19.], ft10=[30., 31., 32.])
+    lines = bench.variant_findings(results)
+    # LP: +3.00; std 1 each, combined SE sqrt(1/3 + 1/3) = 0.816 -> 2 SE 1.63: a finding
+    assert lines[0] == ('- LP-100%: PLMoCo w/dec 21.00 ± 1.00 vs PLMoCo w/dec, near cells negatives '
+                        '(before) 18.00 ± 1.00: +3.00, larger than twice the combined standard '
+                        'error (1.63): a finding.')
+    # FT-10%: -0.50; std 0.5 and 1 -> SE sqrt(0.25/3 + 1/3) = 0.645 -> 1.29: not a finding
+    assert lines[1].endswith('-0.50, within twice the combined standard error (1.29): not a finding.')
+    assert len(lines) == 2  # the other variants were not run
+    # variants stay out of the level means of the reference findings: PLMoCo w/ and w/o dec only
+    assert 'mean of 2 contrastive patch-level runs 25.50 vs 1 image-level 10.00' in \
+        bench.findings(results)[2]

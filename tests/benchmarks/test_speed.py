@@ -70,3 +70,35 @@ def test_reference_spread_reports_every_run():
     assert '200, 240 ms (20% apart)' in lines[0]
     # a: 330 / 300 = 10% apart, c: 0%; median 5%, at most 10%
     assert 'lie 5% apart (median over 2), at most 10%' in lines[1]
+
+
+def test_variants_and_view_size():
+    speed = load_tool('speed', folder='benchmarks')
+    path, opts = speed.split_variant('configs/a.py@model.num_batch_negatives=None;model.x=3;m.y=z')
+    assert path == 'configs/a.py'
+    assert opts == {'model.num_batch_negatives': None, 'model.x': 3, 'm.y': 'z'}
+    assert speed.split_variant('configs/a.py') == ('configs/a.py', {})
+    assert speed._stem('configs/a.py@model.x=3') == 'a (model.x=3)'
+    pipeline = load_config('selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py') \
+        .train_dataloader.dataset.pipeline
+    assert speed.set_view_size(pipeline, 224) == 1
+    assert pipeline[1]['transforms'][0][0]['size'] == 224
+
+
+def test_scaling_verdicts_judge_time_memory_and_growth():
+    speed = load_tool('speed', folder='benchmarks')
+
+    def row(config, ms, mb):
+        return dict(config=config, median_s=ms / 1000, peak_mb=mb)
+
+    rows = {16: [row(speed.PLMOCO, 500, 1000), row(speed.PLMOCO_DEC, 600, 1000)],
+            32: [row(speed.DENSECL, 1000, 2000), row(speed.PLMOCO, 1050, 2500),
+                 row(speed.MOCODEC, 1000, 2000), row(speed.PLMOCO_DEC, 1200, 2100)]}
+    lines = speed.scaling_verdicts(rows)
+    assert lines[0].endswith('time at batch 32 = 1.05 (target <= 1.10: met).')
+    assert lines[1].endswith('memory at batch 32 = 1.25 (target <= 1.20: missed by 4%).')
+    assert lines[2].endswith('time at batch 32 = 1.20 (target <= 1.15: missed by 4%).')
+    assert lines[3].endswith('batch 32 / batch 16 = 2.50 (target <= 2.20: missed by 14%).')
+    assert lines[4].endswith('batch 32 / batch 16 = 2.10 (target <= 2.20: met).')
+    del rows[16]
+    assert speed.scaling_verdicts(rows)[3].endswith('not measured in this run.')

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 
-from ..utils.contrast import cell_logits
+from ..utils.cell_nce import cell_info_nce
 from .encoder_decoder_base import EncoderDecoderSSL
 
 
@@ -20,7 +20,8 @@ class P2Vec(EncoderDecoderSSL):
       projected by ``neck``, computed from the image with the pixels of cell ``i`` masked out.
     - **Objective**: InfoNCE, the continuous form of negative sampling: the context of each masked
       location must pick its own word among the words of every other location of the batch, of the
-      same image and of the other images (``cell_logits``; the temperature is in ``head``).
+      same image and of the other images (``cell_info_nce``, in chunks of queries; the temperature
+      is in ``head``).
 
     **How the centre is hidden.** A fraction ``mask_ratio`` of the cells of each image is chosen at
     random and the stride x stride pixel block of each chosen cell is set to 0, the dataset mean
@@ -83,5 +84,7 @@ class P2Vec(EncoderDecoderSSL):
         q = ctx.flatten(2).transpose(1, 2)[flat_mask]  # MxC, contexts of masked cells
         keys = words.flatten(2).transpose(1, 2).reshape(n * h * w, c)  # (N*h*w)xC, all words
         pos_index = torch.arange(n * h * w, device=img.device).view(n, h * w)[flat_mask]  # M
-        loss = self.head(*cell_logits(q, keys, pos_index))  # Mx1 vs Mx(N*h*w)
+        # Mx1 vs Mx(N*h*w) logits, in chunks of queries (exact; memory bounded)
+        loss = cell_info_nce(q, keys[pos_index], keys, None, self.head.temperature,
+                             pos_col=pos_index, near_mode='negative')
         return dict(loss=loss)

@@ -1,5 +1,5 @@
 """PLMoCo: patch-level MoCo. Matched feature-map cells of two views are positives."""
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -7,8 +7,8 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
-from ..utils.contrast import cell_logits
-from ..utils.patch_matching import match_cells
+from ..utils.cell_nce import NEAR_MODES, NearCells, cell_info_nce
+from ..utils.patch_matching import cell_centers, match_cells, near_radius
 from .momentum_queue_base import MomentumQueueSSL
 
 
@@ -23,8 +23,20 @@ class PLMoCo(MomentumQueueSSL):
     For each kept query cell, InfoNCE with
 
     - the positive: its matched key cell;
-    - negatives: every other key cell of the batch (all images) and a queue of key cells from earlier
-      batches (``enqueue_cells`` random cells per image are enqueued each step).
+    - negatives: the other key cells of the batch (all images; or ``num_batch_negatives`` of them
+      sampled per step) and a queue of key cells from earlier batches (``enqueue_cells`` random
+      cells per image are enqueued each step).
+
+    Other key cells of the same image within the positive radius of the query (there are several
+    when the key view is zoomed in) show the same image point: with ``near_positives='exclude'``
+    they are no negatives, with ``'positive'`` they are positives too (PixPro's rule, Xie et al.
+    2021, in the multi-positive InfoNCE form), with ``'negative'`` they stay negatives (the loss of
+    earlier versions).
+
+    The loss is computed in chunks of query cells (:func:`cell_info_nce`, exact loss and gradients),
+    so memory holds at most ``max_logits`` logits instead of M x (N*h*w + queue), which grows with
+    the batch squared. Chunking bounds memory, not time: the time of the in-batch term still grows
+    with the batch squared unless ``num_batch_negatives`` bounds it.
 
     Views that do not overlap give no positives; when a whole batch has none the loss is an exact 0
     that is still connected to the graph (finite, zero gradients), so training goes on.
@@ -33,14 +45,31 @@ class PLMoCo(MomentumQueueSSL):
         pos_threshold (float): Largest distance of a positive pair, in cell diagonals.
             Defaults to 0.7.
         enqueue_cells (int): Key cells per image pushed to the queue each step. Defaults to 16.
+        near_positives (str): What the other key cells within the positive radius are:
+            ``'exclude'``, ``'positive'`` or ``'negative'``. Defaults to 'exclude'.
+        num_batch_negatives (int, optional): Key cells of the batch sampled (uniformly, without
+            replacement, each step) as negatives; None, or a number at least the batch's key cells,
+            uses all of them. Defaults to None.
+        max_logits (int): Most logits held at once by the chunked loss. Defaults to 2**24.
         **kwargs: Those of :class:`MomentumQueueSSL`: ``neck`` is a dense projector
             (``DenseProjector``) and the queue holds cell vectors.
     """
 
-    def __init__(self, pos_threshold: float = 0.7, enqueue_cells: int = 16, **kwargs) -> None:
+    def __init__(self,
+                 pos_threshold: float = 0.7,
+                 enqueue_cells: int = 16,
+                 near_positives: str = 'exclude',
+                 num_batch_negatives: Optional[int] = None,
+                 max_logits: int = 2**24,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
+        if near_positives not in NEAR_MODES:
+            raise ValueError(f'near_positives must be one of {NEAR_MODES}, not {near_positives!r}')
         self.pos_threshold = pos_threshold
         self.enqueue_cells = enqueue_cells
+        self.near_positives = near_positives
+        self.num_batch_negatives = num_batch_negatives
+        self.max_logits = max_logits
 
     def project(self, img: torch.Tensor, modules=None) -> torch.Tensor:
         """Images -> L2-normalised cell vectors, NxCxhxw."""
@@ -75,20 +104,42 @@ class PLMoCo(MomentumQueueSSL):
         """
         n, c, hq, wq = q.shape
         hk, wk = k.shape[2:]
+        sk = hk * wk
         index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk),
                                    self.pos_threshold)  # NxSq, NxSq
-        q = q.flatten(2).transpose(1, 2)  # NxSqxC
-        k = k.flatten(2).transpose(1, 2).reshape(n * hk * wk, c)  # (N*Sk)xC
-        pos_index = (index + torch.arange(n, device=q.device)[:, None] * hk * wk)[valid]  # M
-        q = q[valid]  # MxC
+        q = q.flatten(2).transpose(1, 2)[valid]  # MxC
+        k = k.flatten(2).transpose(1, 2).reshape(n * sk, c)  # (N*Sk)xC
+        image = torch.arange(n, device=q.device)
+        pos_index = (index + image[:, None] * sk)[valid]  # M
         if q.size(0) == 0:  # no view pair of the batch overlaps: nothing to contrast
             loss = q.sum() * 0.  # exact 0, still part of the graph
         else:
-            loss = self.head(*cell_logits(q, k, pos_index, self.queue.feats))
+            cols = self.sample_batch_keys(n * sk, q.device)  # J (None: all N*Sk)
+            k_image = image.repeat_interleave(sk)  # N*Sk
+            k_xy = cell_centers(boxes[:, 1], hk, wk).reshape(n * sk, 2)  # (N*Sk)x2
+            radius = near_radius(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk), self.pos_threshold)
+            q_image = image[:, None].expand(n, hq * wq)[valid]  # M
+            near = NearCells(q_image, cell_centers(boxes[:, 0], hq, wq)[valid], radius[q_image],
+                             k_image, k_xy)
+            pos_col, keys = pos_index, k
+            if cols is not None:
+                column_of = torch.full((n * sk, ), -1, dtype=torch.long, device=q.device)
+                column_of[cols] = torch.arange(cols.numel(), device=q.device)
+                pos_col, keys = column_of[pos_index], k[cols]
+                near = near._replace(k_image=k_image[cols], k_xy=k_xy[cols])
+            loss = cell_info_nce(q, k[pos_index], keys, self.queue.feats, self.head.temperature,
+                                 pos_col=pos_col, near=near, near_mode=self.near_positives,
+                                 max_logits=self.max_logits)
 
         # enqueue a few random key cells per image
-        per_image = min(self.enqueue_cells, hk * wk)
-        pick = torch.rand(n, hk * wk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
-        pick = (pick + torch.arange(n, device=k.device)[:, None] * hk * wk).flatten()
+        per_image = min(self.enqueue_cells, sk)
+        pick = torch.rand(n, sk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
+        pick = (pick + image[:, None] * sk).flatten()
         self.queue.enqueue(k[pick])
         return loss, torch.tensor(float(pos_index.numel()), device=q.device)
+
+    def sample_batch_keys(self, num_keys: int, device) -> Optional[torch.Tensor]:
+        """``num_batch_negatives`` random rows of the batch's keys, or None to use them all."""
+        if self.num_batch_negatives is None or self.num_batch_negatives >= num_keys:
+            return None
+        return torch.randperm(num_keys, device=device)[:self.num_batch_negatives]

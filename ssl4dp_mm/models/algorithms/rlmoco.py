@@ -7,6 +7,7 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
+from ..utils.cell_nce import cell_info_nce
 from ..utils.mask_pooling import stack_region_fields
 from .momentum_queue_base import MomentumQueueSSL
 from .region_base import RegionEncoderDecoderSSL
@@ -70,16 +71,15 @@ class RLMoCo(RegionEncoderDecoderSSL, MomentumQueueSSL):
 
         if anchor.any():
             q, pos_index = q[anchor], pos_index[anchor]  # AxD, A
-            l_pos = (q * keys[pos_index]).sum(1, keepdim=True)  # Ax1
-            l_batch = q @ keys.t()  # Ax(N*M)
             # the anchor's own region, absent regions and repeats are no negatives
             own = torch.zeros(n, m, n, m, dtype=torch.bool, device=q.device)
-            own[torch.arange(n), :, torch.arange(n), :] = same
-            not_neg = own.view(n, m, n * m)[anchor] | ~usable_k.view(1, n * m)
-            l_batch = l_batch.masked_fill(not_neg, float('-inf'))
-            l_queue = q @ self.queue.feats.clone().detach().t()  # AxL
-            l_queue = l_queue.masked_fill((self.queue.labels == 0)[None], float('-inf'))
-            loss = self.head(l_pos, torch.cat([l_batch, l_queue], dim=1))
+            image = torch.arange(n, device=q.device)
+            own[image, :, image, :] = same
+            not_neg = own.view(n, m, n * m)[anchor] | ~usable_k.view(1, n * m)  # Ax(N*M)
+            # Ax1 vs Ax(N*M + L) logits, in chunks of anchors (exact; memory bounded)
+            loss = cell_info_nce(q, keys[pos_index], keys, self.queue.feats, self.head.temperature,
+                                 pos_col=pos_index, near_mode='negative', drop=not_neg,
+                                 queue_drop=self.queue.labels == 0)
         else:  # no region is in both views of any image: nothing to contrast
             loss = q.sum() * 0.
 

@@ -1,10 +1,12 @@
+from .cell_nce import NearCells, cell_info_nce
 from .decoder import build_decoder
 from .knn import knn_positives, knn_pull_loss
 from .mask_pooling import downsample_mask_ids, mask_pool
-from .patch_matching import cell_centers, cell_diagonal, match_cells
+from .patch_matching import cell_centers, cell_diagonal, match_cells, near_radius
 from .queue import FeatureQueue
 
 __all__ = [
-    'build_decoder', 'knn_positives', 'knn_pull_loss', 'downsample_mask_ids', 'mask_pool',
-    'cell_centers', 'cell_diagonal', 'match_cells', 'FeatureQueue'
+    'NearCells', 'cell_info_nce', 'build_decoder', 'knn_positives', 'knn_pull_loss',
+    'downsample_mask_ids', 'mask_pool', 'cell_centers', 'cell_diagonal', 'match_cells',
+    'near_radius', 'FeatureQueue'
 ]

@@ -40,6 +40,14 @@ def cell_diagonal(boxes: torch.Tensor, h: int, w: int) -> torch.Tensor:
     return torch.sqrt(cw * cw + ch * ch)
 
 
+def near_radius(box_q: torch.Tensor, box_k: torch.Tensor, size_q: Tuple[int, int],
+                size_k: Tuple[int, int], threshold: float = 0.7) -> torch.Tensor:
+    """N: the positive radius in original-image pixels, ``threshold`` times the larger cell
+    diagonal of the two views."""
+    diag = torch.maximum(cell_diagonal(box_q, *size_q), cell_diagonal(box_k, *size_k))  # N
+    return threshold * diag
+
+
 def match_cells(box_q: torch.Tensor,
                 box_k: torch.Tensor,
                 size_q: Tuple[int, int],
@@ -48,9 +56,11 @@ def match_cells(box_q: torch.Tensor,
     """For each query cell, the nearest key cell of the same image, and whether it is close enough.
 
     A pair is kept when the distance between the cell centres, divided by the larger cell diagonal of
-    the two views, is below ``threshold``. A query cell whose centre lies inside the key view is
-    always kept (its nearest key centre is at most half a key cell away in x and in y); cells outside
-    the key view are dropped unless they lie within the threshold of its border cells.
+    the two views, is below ``threshold`` (:func:`near_radius`). A query cell whose centre lies inside
+    the key view is always kept (its nearest key centre is at most half a key cell away in x and in
+    y); cells outside the key view are dropped unless they lie within the threshold of its border
+    cells. Other key cells within the radius exist too when the key view is zoomed in; what they are
+    to the loss is the caller's choice (``ssl4dp_mm.models.utils.cell_nce``).
 
     Args:
         box_q (torch.Tensor): Nx4 boxes of the query views.
@@ -67,6 +77,5 @@ def match_cells(box_q: torch.Tensor,
     centers_k = cell_centers(box_k, *size_k)  # NxSkx2
     dist = torch.cdist(centers_q, centers_k)  # NxSqxSk
     min_dist, index = dist.min(dim=2)  # NxSq
-    diag = torch.maximum(cell_diagonal(box_q, *size_q), cell_diagonal(box_k, *size_k))  # N
-    valid = min_dist < threshold * diag[:, None]
+    valid = min_dist < near_radius(box_q, box_k, size_q, size_k, threshold)[:, None]
     return index, valid

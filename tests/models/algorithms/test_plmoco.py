@@ -6,8 +6,8 @@ from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 
-from ssl4dp_mm.models.utils import match_cells
 from tests.conftest import load_config, train_few_iters
+from tests.models.algorithms.patch_family_utils import reference_patch_loss
 
 CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
 CFG_NODEC = 'selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py'
@@ -34,41 +34,72 @@ def batch(boxes, size=32, n=2, seed=0):
     return views, samples
 
 
-def reference_loss(q, k, boxes, queue, temperature, threshold):
-    """Direct InfoNCE over matched cells: one loop iteration per query cell."""
-    n, c, hq, wq = q.shape
-    hk, wk = k.shape[2:]
-    index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk), threshold)
-    keys = [k[b, :, j // wk, j % wk] for b in range(n) for j in range(hk * wk)]
-    losses = []
-    for b in range(n):
-        for i in range(hq * wq):
-            if not valid[b, i]:
-                continue
-            qi = q[b, :, i // wq, i % wq]
-            pos = b * hk * wk + int(index[b, i])
-            logits = [torch.dot(qi, keys[pos])]
-            logits += [torch.dot(qi, kj) for j, kj in enumerate(keys) if j != pos]
-            logits += [torch.dot(qi, e) for e in queue]
-            logits = torch.stack(logits) / temperature
-            losses.append(-F.log_softmax(logits, 0)[0])
-    return torch.stack(losses).mean()
+# the second pair's key view is zoomed in (30 px wide against the query's 50 px, both 4x4 cells):
+# several key cells lie within the positive radius of each query cell
+BOXES = [[[0, 0, 60, 60], [20, 10, 90, 80]], [[50, 0, 0, 50], [10, 10, 40, 40]]]
 
 
-def test_loss_matches_direct_computation():
+@pytest.mark.parametrize('near_positives', ['exclude', 'positive', 'negative'])
+def test_loss_matches_direct_computation(near_positives):
     torch.manual_seed(0)
-    model = tiny_plmoco()  # the first EMA update copies the online weights: keys use the same net
-    boxes = [[[0, 0, 60, 60], [20, 10, 90, 80]], [[50, 0, 0, 50], [10, 10, 40, 40]]]
-    views, samples = batch(boxes)
+    # the first EMA update copies the online weights: keys use the same net
+    model = tiny_plmoco(near_positives=near_positives, max_logits=100)  # many chunks
+    views, samples = batch(BOXES)
     queue = model.queue.feats.clone()
     loss = model.loss(views, samples)['loss']
     with torch.no_grad():
         q = model.project(views[0])
         k = model.project(views[1])
-    expected = reference_loss(q, k, torch.tensor(boxes, dtype=torch.float32), queue,
-                              model.head.temperature, model.pos_threshold)
+    expected = reference_patch_loss(q, k, torch.tensor(BOXES, dtype=torch.float32), queue,
+                              model.head.temperature, model.pos_threshold, near_positives)
     assert torch.isfinite(loss)
     torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_near_positives_change_the_loss_where_key_cells_crowd():
+    """The zoomed-in key view puts several key cells within the radius: the three modes differ."""
+    losses = {}
+    for mode in ('exclude', 'positive', 'negative'):
+        torch.manual_seed(0)
+        model = tiny_plmoco(near_positives=mode)
+        losses[mode] = float(model.loss(*batch(BOXES))['loss'])
+    # leaving near cells out removes negatives, counting them as positives adds positives
+    assert losses['positive'] < losses['exclude'] < losses['negative']
+
+
+def test_sampled_batch_negatives_use_the_sampled_cells_only():
+    torch.manual_seed(0)
+    model = tiny_plmoco(num_batch_negatives=20)
+    views, samples = batch(BOXES)
+    queue = model.queue.feats.clone()
+    picked = []
+    sample = model.sample_batch_keys
+
+    def spy(num_keys, device):
+        cols = sample(num_keys, device)
+        picked.append(cols)
+        return cols
+
+    model.sample_batch_keys = spy
+    loss = model.loss(views, samples)['loss']
+    (cols, ) = picked
+    assert cols.numel() == 20 and cols.unique().numel() == 20
+    with torch.no_grad():
+        q = model.project(views[0])
+        k = model.project(views[1])
+    assert cols.max() < 2 * k.shape[2] * k.shape[3]
+    expected = reference_patch_loss(q, k, torch.tensor(BOXES, dtype=torch.float32), queue,
+                              model.head.temperature, model.pos_threshold, 'exclude', cols)
+    torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-5)
+    # at least as many negatives as the batch has key cells: no sampling, the exact loss
+    assert sample(21, 'cpu') is not None and sample(20, 'cpu') is None
+    model.num_batch_negatives = None
+    assert sample(21, 'cpu') is None
+
+
+def test_unknown_near_mode_is_refused():
+    with pytest.raises(ValueError, match='near_positives'):
+        tiny_plmoco(near_positives='ignore')
 
 
 def test_no_overlap_gives_finite_zero_loss():

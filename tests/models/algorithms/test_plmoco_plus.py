@@ -3,27 +3,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ssl4dp_mm.models.utils import match_cells
-from tests.models.algorithms.patch_family_utils import OVERLAPPING, batch, tiny_model
-
-
-def reference_patch_loss(q, k, boxes, queue, temperature, threshold):
-    """InfoNCE per matched query cell: its key first, then every other key cell, then the queue."""
-    n, c, hq, wq = q.shape
-    hk, wk = k.shape[2:]
-    index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk), threshold)
-    keys = [k[b, :, j // wk, j % wk] for b in range(n) for j in range(hk * wk)]
-    losses = []
-    for b in range(n):
-        for i in range(hq * wq):
-            if valid[b, i]:
-                qi = q[b, :, i // wq, i % wq]
-                pos = b * hk * wk + int(index[b, i])
-                logits = [torch.dot(qi, keys[pos])]
-                logits += [torch.dot(qi, kj) for j, kj in enumerate(keys) if j != pos]
-                logits += [torch.dot(qi, e) for e in queue]
-                losses.append(-F.log_softmax(torch.stack(logits) / temperature, 0)[0])
-    return torch.stack(losses).mean()
+from tests.models.algorithms.patch_family_utils import (OVERLAPPING, batch, reference_patch_loss,
+                                                        tiny_model)
 
 
 def reference_image_loss(q, k, queue, temperature):
