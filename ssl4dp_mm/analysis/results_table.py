@@ -2,7 +2,11 @@
 = pre-trainings, columns = FT-10% | LP-100% | FT-100%, cells = mean ± std of mIoU over seeds.
 
 A record is the ``eval_result.json`` that ``tools/evaluate.py`` writes into each run folder
-(``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>/seed<k>/``).
+(``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>/seed<k>/``), or that
+``tools/evaluate_frozen.py`` writes for a frozen-feature protocol (columns such as ``LP-convex
+(decoder)``, right after LP-100%, then ``retrieval (...)``, ``kNN (...)``, ``K-means (...)``,
+``K-means 2x (...)``, ``SVM mAP (...)`` after FT-100%). A record's score is under its ``metric`` key
+(``mIoU`` when it has none; ``mAP`` for the image SVM).
 """
 import csv
 import glob
@@ -15,7 +19,9 @@ from collections import OrderedDict
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 RECORD_NAME = 'eval_result.json'
-REQUIRED = ('name', 'head', 'backbone', 'dataset', 'column', 'seed', 'mIoU')
+REQUIRED = ('name', 'head', 'backbone', 'dataset', 'column', 'seed')
+# frozen-feature columns (tools/evaluate_frozen.py), in this order after FT-100%
+FROZEN_ORDER = ('retrieval', 'kNN', 'K-means', 'SVM mAP')
 HEAD_TITLES = {'mocofcn': 'MoCoFCN', 'psp': 'PSPNet', 'aspp': 'DeepLabv3'}
 DATASET_TITLES = {
     'toy': 'toy scenes',
@@ -40,7 +46,7 @@ def find_records(roots: Iterable[str]) -> List[dict]:
         for path in files:
             with open(path) as f:
                 rec = json.load(f)
-            missing = [k for k in REQUIRED if k not in rec]
+            missing = [k for k in REQUIRED + (rec.get('metric', 'mIoU'), ) if k not in rec]
             if missing:
                 raise ValueError(f'{path}: evaluation record lacks {missing[0]!r}')
             rec['_path'] = path
@@ -71,12 +77,27 @@ def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     return mean, std
 
 
-def column_order(column: str) -> Tuple[int, float]:
-    """FT-x% columns first (by x), then LP-100%, then FT-100%, as in the reference reports."""
+def score(rec: dict) -> float:
+    """The record's score: the value of its ``metric`` key (``mIoU`` by default)."""
+    return float(rec[rec.get('metric', 'mIoU')])
+
+
+def column_order(column: str) -> Tuple[int, float, str]:
+    """FT-x% columns first (by x), then LP-100% and the convex probe beside it, then FT-100%, as in
+    the reference reports; the frozen-feature protocols after them (see ``FROZEN_ORDER``)."""
+    if column.startswith('LP-convex'):
+        return (1, 1.0, column)
     if column.startswith('LP'):
-        return (1, 0.0)
-    pct = float(column[len('FT-'):-1])
-    return (2, 0.0) if pct == 100 else (0, pct)
+        return (1, 0.0, column)
+    if column.startswith('FT-') and column.endswith('%'):
+        pct = float(column[len('FT-'):-1])
+        return (2, 0.0, column) if pct == 100 else (0, pct, column)
+    title = column.split(' (')[0]
+    for i, prefix in enumerate(FROZEN_ORDER):
+        if title == prefix or title.startswith(prefix + ' '):
+            over = title[len(prefix):].strip().rstrip('x')
+            return (3 + i, float(over) if over else 1.0, column)
+    return (3 + len(FROZEN_ORDER), 0.0, column)
 
 
 def build_tables(records: Sequence[dict]) -> 'OrderedDict[tuple, dict]':
@@ -98,13 +119,14 @@ def build_tables(records: Sequence[dict]) -> 'OrderedDict[tuple, dict]':
         cells = {}
         for name in names:
             for col in columns:
-                runs = sorted((r['seed'], float(r['mIoU'])) for r in recs
+                runs = sorted((r['seed'], score(r)) for r in recs
                               if r['name'] == name and r['column'] == col)
                 if runs:
                     mean, std = mean_std([v for _, v in runs])
                     cells[(name, col)] = dict(mean=mean, std=std, n=len(runs),
                                               seeds=[s for s, _ in runs])
-        tables[key] = dict(rows=names, columns=columns, cells=cells)
+        tables[key] = dict(rows=names, columns=columns, cells=cells,
+                           metrics=sorted({r.get('metric', 'mIoU') for r in recs}))
     return tables
 
 
@@ -116,17 +138,18 @@ def format_cell(cell: dict) -> str:
     return f'{cell["mean"]:.2f} ± {cell["std"]:.2f} (n={cell["n"]})'
 
 
-def table_title(key: tuple) -> str:
+def table_title(key: tuple, metrics: Sequence[str] = ('mIoU', )) -> str:
     head, backbone, dataset = key
+    unit = 'val mIoU (%)' + ('; SVM columns: test mAP (%)' if 'mAP' in metrics else '')
     return (f'{HEAD_TITLES.get(head, head)}, {backbone}, '
-            f'{DATASET_TITLES.get(dataset, dataset)}: val mIoU (%)')
+            f'{DATASET_TITLES.get(dataset, dataset)}: {unit}')
 
 
 def render_markdown(tables: 'OrderedDict[tuple, dict]') -> str:
     """One Markdown table per (head, backbone, dataset)."""
     out = []
     for key, table in tables.items():
-        out += [f'### {table_title(key)}', '',
+        out += [f'### {table_title(key, table.get("metrics", ("mIoU", )))}', '',
                 '| pre-training | ' + ' | '.join(table['columns']) + ' |',
                 '|---|' + '---|' * len(table['columns'])]
         for row in table['rows']:

@@ -1,0 +1,207 @@
+"""Run the frozen-feature protocols for one checkpoint and write their records (what
+``tools/evaluate_frozen.py`` calls)."""
+import json
+import os.path as osp
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..analysis.feature_model import build_feature_model
+from ..analysis.labelled_images import find_labelled_images
+from .clustering import kmeans_segmentation
+from .convex_probe import convex_linear_probe
+from .dense_features import DenseFeatures, extract_dense_features, resolve_layer
+from .image_labels import labels_from_seg_maps, read_voc07_labels
+from .image_svm import image_reader, pooled_features, svm_map
+from .knn import knn_segmentation
+from .records import PROTOCOL_COLUMNS, record_path, write_record
+from .segment_retrieval import segment_retrieval
+
+PROTOCOLS = tuple(PROTOCOL_COLUMNS)
+SEEDLESS = ('retrieval', )  # deterministic: run once, recorded under the first seed
+
+
+@dataclass
+class FrozenOptions:
+    """Settings of the protocols (the CLI's ``--knn-k`` etc.; defaults as there).
+
+    Attributes:
+        knn_k (int): kNN neighbours. Defaults to 20.
+        knn_temperature (float): kNN vote temperature. Defaults to 0.07.
+        max_bank (int, optional): kNN bank cells at most (seeded sample). Defaults to 100000.
+        retrieval_k (int): Segments that vote in retrieval. Defaults to 1.
+        kmeans_factors (tuple[int]): K / #classes of each clustering. Defaults to (1, 2, 3).
+        kmeans_n_init (int): K-means restarts. Defaults to 3.
+        kmeans_max_fit (int, optional): Cells K-means is fitted on at most. Defaults to 50000.
+        svm_C (float): Image SVM inverse regularisation. Defaults to 1.0.
+        svm_ignore_classes (tuple[int]): Classes left out of the image labels (a background
+            present in every image). Defaults to ().
+        voc07_root (str, optional): Score the SVM on a VOC07 classification layout
+            (trainval / test) instead of the labels of the segmentation splits. Defaults to None.
+        probe_pixels (int, optional): Train pixels per image of the convex probe. Defaults to 512.
+        probe_weight_decay (float): Its L2 penalty. Defaults to 1e-4.
+        probe_class_weight (str, optional): None or 'balanced'. Defaults to None.
+        probe_max_iter (int): Its L-BFGS iterations at most. Defaults to 1000.
+    """
+    knn_k: int = 20
+    knn_temperature: float = 0.07
+    max_bank: Optional[int] = 100000
+    retrieval_k: int = 1
+    kmeans_factors: Tuple[int, ...] = (1, 2, 3)
+    kmeans_n_init: int = 3
+    kmeans_max_fit: Optional[int] = 50000
+    svm_C: float = 1.0
+    svm_ignore_classes: Tuple[int, ...] = ()
+    voc07_root: Optional[str] = None
+    probe_pixels: Optional[int] = 512
+    probe_weight_decay: float = 1e-4
+    probe_class_weight: Optional[str] = None
+    probe_max_iter: int = 1000
+
+
+@dataclass
+class FrozenRun:
+    """What to evaluate and where the records go.
+
+    Attributes:
+        config (str): Pre-training or segmentation config that builds the model.
+        checkpoint (str, optional): Weights; None for random init.
+        data_root (str): MMSeg-layout dataset root.
+        dataset (str): Dataset tag of the records ('toy', 'camvid', ...).
+        dataset_type (str): Registered MMSeg dataset (classes, suffixes).
+        name (str): Row label.
+        head (str): Head tag of the records. Defaults to 'mocofcn'.
+        backbone (str): Backbone tag of the records. Defaults to 'r18-d8'.
+        work_dir (str): Root of the records. Defaults to 'work_dirs/eval'.
+        img_scale (tuple, optional): (h, w) the model sees. Defaults to None.
+        label_scale (tuple, optional): (h, w) labels are scored at. Defaults to None (file size).
+        train_split (str): Defaults to 'train'.
+        val_split (str): Defaults to 'val'.
+        max_images (int, optional): First images of each split only. Defaults to None.
+    """
+    config: str
+    checkpoint: Optional[str]
+    data_root: str
+    dataset: str
+    dataset_type: str
+    name: str
+    head: str = 'mocofcn'
+    backbone: str = 'r18-d8'
+    work_dir: str = 'work_dirs/eval'
+    img_scale: Optional[Tuple[int, int]] = None
+    label_scale: Optional[Tuple[int, int]] = None
+    train_split: str = 'train'
+    val_split: str = 'val'
+    max_images: Optional[int] = None
+    extra: Dict[str, object] = field(default_factory=dict)
+
+
+def run_protocol(protocol: str, train: Optional[DenseFeatures], val: DenseFeatures, seed: int,
+                 opts: FrozenOptions, over: int = 1, svm_data=None) -> dict:
+    """One protocol on extracted features (``svm_data``: train/test pooled features and labels)."""
+    if protocol == 'retrieval':
+        return segment_retrieval(train, val, k=opts.retrieval_k)
+    if protocol == 'knn':
+        return knn_segmentation(train, val, opts.knn_k, opts.knn_temperature, opts.max_bank, seed)
+    if protocol == 'kmeans':
+        res = kmeans_segmentation(val, over * val.num_classes, seed, opts.kmeans_n_init,
+                                  opts.kmeans_max_fit)
+        return dict(res, over=over)
+    if protocol == 'lp-convex':
+        return convex_linear_probe(train, val, opts.probe_pixels, opts.probe_weight_decay,
+                                   opts.probe_class_weight, seed, opts.probe_max_iter)
+    if protocol == 'svm':
+        tr_x, tr_labels, te_x, te_labels = svm_data
+        return svm_map(tr_x, tr_labels, te_x, te_labels, C=opts.svm_C, seed=seed)
+    raise KeyError(f'unknown frozen protocol {protocol!r}; known: {PROTOCOLS}')
+
+
+def evaluate_frozen(run: FrozenRun,
+                    layers: Sequence[str],
+                    protocols: Sequence[str],
+                    seeds: Sequence[int] = (0, ),
+                    opts: Optional[FrozenOptions] = None,
+                    force: bool = False,
+                    device: str = 'cpu',
+                    progress: Optional[Callable[[str], Callable]] = None,
+                    log: Callable[[str], None] = print) -> List[dict]:
+    """Evaluate ``run`` on every layer and protocol; skip runs whose record exists (unless
+    ``force``). Returns the records (read back for skipped runs)."""
+    opts = opts or FrozenOptions()
+    unknown = [p for p in protocols if p not in PROTOCOLS]
+    if unknown:
+        raise KeyError(f'unknown frozen protocol(s) {unknown}; known: {list(PROTOCOLS)}')
+    model = build_feature_model(run.config, run.checkpoint).to(device)
+    layers = [resolve_layer(layer, model) for layer in layers]
+    current = {}  # the extracted splits of one layer (one layer in memory at a time)
+
+    def split(layer: str, name: str) -> DenseFeatures:
+        if current.get('layer') != layer:
+            current.clear()
+            current['layer'] = layer
+        if name not in current:
+            images = find_labelled_images(run.data_root, name, run.dataset_type,
+                                          resize=run.label_scale, max_images=run.max_images)
+            wrap = progress(f'{run.name} {layer} ({name})') if progress else None
+            current[name] = extract_dense_features(model, images, layer, run.img_scale, wrap)
+        return current[name]
+
+    records = []
+    base = dict(name=run.name, checkpoint=run.checkpoint or None, config=run.config,
+                head=run.head, backbone=run.backbone, dataset=run.dataset,
+                data_root=run.data_root, img_scale=run.img_scale, label_scale=run.label_scale,
+                **run.extra)
+    for layer in layers:
+        cache = {}
+        for protocol in protocols:
+            overs = opts.kmeans_factors if protocol == 'kmeans' else (1, )
+            for over in overs:
+                for seed in (seeds[:1] if protocol in SEEDLESS else seeds):
+                    path = record_path(run.work_dir, run.name, run.head, run.backbone,
+                                       run.dataset, protocol, layer, seed,
+                                       over if protocol == 'kmeans' else None)
+                    if osp.isfile(path) and not force:
+                        log(f'==> {path} exists, skipped (--force to redo)')
+                        with open(path) as f:
+                            records.append(json.load(f))
+                        continue
+                    train = val = svm_data = None
+                    if protocol == 'svm':
+                        svm_data = _svm_data(run, model, layer, opts, split, cache, progress)
+                    else:
+                        train = split(layer, run.train_split) if protocol != 'kmeans' else None
+                        val = split(layer, run.val_split)
+                    res = run_protocol(protocol, train, val, seed, opts, over, svm_data)
+                    rec = write_record(path, res, **base, protocol=protocol, layer=layer,
+                                       seed=seed, train_split=run.train_split,
+                                       val_split=run.val_split)
+                    log(f'    {rec["column"]} seed {seed}: {rec["metric"]} '
+                        f'{rec[rec["metric"]]:.2f}  -> {path}')
+                    records.append(rec)
+    return records
+
+
+def _svm_data(run: FrozenRun, model, layer: str, opts: FrozenOptions, split, cache: dict,
+              progress):
+    """Pooled features and image labels of the SVM's two splits (cached per layer)."""
+    if 'svm' in cache:
+        return cache['svm']
+    if opts.voc07_root:
+        out = []
+        for name in ('trainval', 'test'):
+            labels = read_voc07_labels(opts.voc07_root, name)
+            wrap = progress(f'{run.name} {layer} (VOC07 {name})') if progress else None
+            x = pooled_features(model, image_reader(labels, run.img_scale), len(labels.img_paths),
+                                layer, wrap)
+            out += [x, labels]
+    else:
+        out = []
+        for name in (run.train_split, run.val_split):
+            feats = split(layer, name)
+            images = find_labelled_images(run.data_root, name, run.dataset_type,
+                                          max_images=run.max_images)
+            x = np.stack([f.mean((1, 2)) for f in feats.feats])
+            out += [x, labels_from_seg_maps(images, opts.svm_ignore_classes)]
+    cache['svm'] = tuple(out)
+    return cache['svm']

@@ -1,0 +1,149 @@
+"""Evaluate a checkpoint on frozen features, without training a segmentation head.
+
+    python tools/evaluate_frozen.py CKPT|none [--config CFG] --dataset {toy,camvid} \
+        [--layers decoder backbone.layer4] [--protocols lp-convex retrieval knn kmeans svm] \
+        [--seeds 0] [--name NAME] [--work-dir work_dirs/eval] [--data-root DIR] ...
+
+Protocols (library: ``ssl4dp_mm/evaluation/``; reference: docs/evaluation.md):
+
+- ``lp-convex``: LP-100%'s 1x1 conv on the same frozen map, fitted to convergence by full-batch
+  L-BFGS on a seeded pixel sample of the train split (deterministic; no SGD noise);
+- ``retrieval``: semantic segment retrieval (ground-truth segments, mean features, nearest train
+  segment names the class);
+- ``knn``: kNN per-pixel classification (cosine, k and temperature, batched);
+- ``kmeans``: K-means on val features, K = factors x #classes, Hungarian (K = C) or majority
+  (K > C) matching, mIoU and pixel accuracy;
+- ``svm``: one-vs-rest linear SVMs on pooled features, mAP (image labels from the label maps, or a
+  VOC07 classification layout with ``--voc07-root``).
+
+CKPT is any checkpoint the analysis tools read (ours with or without decoder, MMSelfSup, MMSeg,
+converted, torchvision) or ``none`` (the config's random init). ``--config`` builds the model
+(default: the dataset's MoCoFCN LP config; for plain-stem checkpoints a ``*_r18b-d8_seg.py`` model
+base). Each run writes ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>-<layer>/seed<k>/
+eval_result.json``; ``tools/analysis/results_table.py`` shows them as extra columns (e.g.
+``kNN (decoder)``) beside FT-10% | LP-100% | FT-100%. Existing records are skipped unless --force.
+"""
+import argparse
+import os.path as osp
+import sys
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# --dataset -> (MMSeg dataset type, data root, default model config, image scale (h, w))
+DATASETS = {
+    'toy': ('ToyScenesDataset', 'data/toy_scenes', 'configs/seg/mocofcn/'
+            'mocofcn_r18-d8_lp-300i_toyscenes.py', None),
+    # the CamVid benchmark's LP-100%: images at 240x180, labels scored at 480x360
+    'camvid': ('CamVidDataset', '../shared/datasets/camvid', 'configs/seg/mocofcn/'
+               'mocofcn_r18-d8_lp-100i_camvid-half.py', (180, 240)),
+}
+NO_CHECKPOINT = ('none', 'random', 'random-init')
+
+
+def parse_args(argv=None):
+    from ssl4dp_mm.evaluation.run import PROTOCOLS, FrozenOptions
+    d = FrozenOptions()
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('checkpoint', help="checkpoint, or 'none' for random init")
+    parser.add_argument('--dataset', required=True, choices=sorted(DATASETS))
+    parser.add_argument('--config', help='config that builds the model (default per dataset)')
+    parser.add_argument('--layers', nargs='+', default=['decoder'],
+                        help='backbone.layerN (or stageN) and/or decoder')
+    parser.add_argument('--protocols', nargs='+', default=list(PROTOCOLS), choices=PROTOCOLS)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='seeds of the seeded protocols (retrieval runs once)')
+    parser.add_argument('--name', help='row label (default: as tools/evaluate.py)')
+    parser.add_argument('--head', default='mocofcn', help='head tag of the table the row joins')
+    parser.add_argument('--backbone', default='r18-d8', help='backbone tag of that table')
+    parser.add_argument('--work-dir', default='work_dirs/eval')
+    parser.add_argument('--data-root', help='dataset root (MMSeg layout img_dir/, ann_dir/)')
+    parser.add_argument('--dataset-type', help='registered MMSeg dataset (default per dataset)')
+    parser.add_argument('--img-scale', nargs=2, type=int, metavar=('H', 'W'),
+                        help='size the model sees (default per dataset; camvid: 180 240)')
+    parser.add_argument('--label-scale', nargs=2, type=int, metavar=('H', 'W'),
+                        help='size labels are scored at (default: their own size)')
+    parser.add_argument('--max-images', type=int, help='first images of each split only')
+    parser.add_argument('--knn-k', type=int, default=d.knn_k)
+    parser.add_argument('--knn-temperature', type=float, default=d.knn_temperature)
+    parser.add_argument('--max-bank', type=int, default=d.max_bank,
+                        help='kNN bank cells at most (seeded sample; 0: all)')
+    parser.add_argument('--retrieval-k', type=int, default=d.retrieval_k)
+    parser.add_argument('--kmeans-factors', type=int, nargs='+', default=list(d.kmeans_factors),
+                        help='K / #classes (1: Hungarian matching; >1: over-clustering)')
+    parser.add_argument('--kmeans-n-init', type=int, default=d.kmeans_n_init)
+    parser.add_argument('--kmeans-max-fit', type=int, default=d.kmeans_max_fit)
+    parser.add_argument('--svm-C', type=float, default=d.svm_C)
+    parser.add_argument('--svm-ignore-classes', type=int, nargs='*', default=None,
+                        help='classes left out of the image labels (default: 0 on toy, the '
+                        'background of every scene; none otherwise)')
+    parser.add_argument('--voc07-root', help='image SVM on a VOC07 classification layout')
+    parser.add_argument('--probe-pixels', type=int, default=d.probe_pixels,
+                        help='train pixels per image of lp-convex (0: all)')
+    parser.add_argument('--probe-weight-decay', type=float, default=d.probe_weight_decay)
+    parser.add_argument('--probe-max-iter', type=int, default=d.probe_max_iter,
+                        help='L-BFGS iterations at most (it stops earlier once converged)')
+    parser.add_argument('--probe-balanced', action='store_true',
+                        help='class-balanced loss weights in lp-convex')
+    parser.add_argument('--threads', type=int, default=1, help='torch CPU threads')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--force', action='store_true', help='redo runs that have a record')
+    args = parser.parse_args(argv)
+    dtype, root, config, scale = DATASETS[args.dataset]
+    args.dataset_type = args.dataset_type or dtype
+    args.data_root = osp.abspath(args.data_root or osp.join(ROOT, root))
+    args.config = args.config or osp.join(ROOT, config)
+    args.img_scale = tuple(args.img_scale) if args.img_scale else scale
+    if args.svm_ignore_classes is None:
+        args.svm_ignore_classes = [0] if args.dataset == 'toy' else []
+    if not osp.isfile(args.config):
+        parser.error(f'config {args.config!r} does not exist')
+    if args.checkpoint.lower() in NO_CHECKPOINT:
+        args.checkpoint = None
+    else:
+        args.checkpoint = osp.abspath(args.checkpoint)
+        if not osp.isfile(args.checkpoint):
+            parser.error(f'checkpoint {args.checkpoint!r} does not exist')
+    if not args.name:
+        sys.path.insert(0, osp.join(ROOT, 'tools'))
+        from evaluate import default_name
+        args.name = default_name(args.checkpoint or 'none')
+    return args
+
+
+def main(argv=None):
+    sys.path.insert(0, ROOT)
+    args = parse_args(argv)
+    import torch
+
+    from ssl4dp_mm.analysis.collect import progress_bar
+    from ssl4dp_mm.evaluation.run import FrozenOptions, FrozenRun, evaluate_frozen
+    from ssl4dp_mm.analysis.results_table import build_tables, render_markdown
+    torch.set_num_threads(max(1, args.threads))
+    opts = FrozenOptions(
+        knn_k=args.knn_k, knn_temperature=args.knn_temperature, max_bank=args.max_bank or None,
+        retrieval_k=args.retrieval_k, kmeans_factors=tuple(args.kmeans_factors),
+        kmeans_n_init=args.kmeans_n_init, kmeans_max_fit=args.kmeans_max_fit or None,
+        svm_C=args.svm_C, svm_ignore_classes=tuple(args.svm_ignore_classes),
+        voc07_root=args.voc07_root, probe_pixels=args.probe_pixels or None,
+        probe_weight_decay=args.probe_weight_decay, probe_max_iter=args.probe_max_iter,
+        probe_class_weight='balanced' if args.probe_balanced else None)
+    run = FrozenRun(config=args.config, checkpoint=args.checkpoint, data_root=args.data_root,
+                    dataset=args.dataset, dataset_type=args.dataset_type, name=args.name,
+                    head=args.head, backbone=args.backbone, work_dir=osp.abspath(args.work_dir),
+                    img_scale=args.img_scale,
+                    label_scale=tuple(args.label_scale) if args.label_scale else None,
+                    max_images=args.max_images)
+    records = evaluate_frozen(run, args.layers, args.protocols, args.seeds, opts, args.force,
+                              args.device, progress=lambda d: progress_bar(d, 'img'))
+    if records:
+        print('\n' + render_markdown(build_tables([dict(r, _path=r.get('config', '?'))
+                                                    for r in records])))
+    return records
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except (ValueError, KeyError, FileNotFoundError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        sys.exit(1)
