@@ -5,7 +5,9 @@ train_pipeline = [
     *_base_.load_pipeline,
     mask_transform,
     dict(type='MultiViewWithCoord', num_views=2, transforms=[_base_.view_pipeline]),
-    dict(type='SampleMaskIds', num_masks=_base_.num_masks, feat_stride=_base_.feat_stride),
+    # RLMoCo contrasts the regions shared by both views: ids drawn once from those (per_view=False)
+    dict(type='SampleMaskIds', num_masks=_base_.num_masks, feat_stride=_base_.feat_stride,
+         per_view=False),
     dict(type='PackDenseSSLInputs', field_keys=['coord_box', 'masks', 'mask_ids'],
          meta_keys=['img_path']),
 ]

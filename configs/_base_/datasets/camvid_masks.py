@@ -7,11 +7,14 @@ _base_ = './camvid_selfsup.py'
 num_masks = 16
 feat_stride = 8  # output stride of the dilated ResNet (and of its decoder)
 mask_transform = dict(type='FelzenszwalbMasks', scale=230, sigma=0.8, min_size=230, cache_dir=None)
+# DetCon's per-view sampling (see toy_scenes_masks.py for why per_view=False stays an option)
+sample_masks = dict(type='SampleMaskIds', num_masks=num_masks, feat_stride=feat_stride,
+                    per_view=True)
 train_pipeline = [
     *_base_.load_pipeline,
     mask_transform,
     dict(type='MultiViewWithCoord', num_views=2, transforms=[_base_.view_pipeline]),
-    dict(type='SampleMaskIds', num_masks=num_masks, feat_stride=feat_stride),
+    sample_masks,
     dict(type='PackDenseSSLInputs', field_keys=['coord_box', 'masks', 'mask_ids'],
          meta_keys=['img_path']),
 ]

@@ -6,7 +6,7 @@ train_pipeline = [
     dict(type='LoadImageChecked'),
     mask_transform,
     dict(type='MultiViewWithCoord', num_views=2, transforms=[{{_base_.view_pipeline}}]),
-    dict(type='SampleMaskIds', num_masks={{_base_.num_masks}}, feat_stride={{_base_.feat_stride}}),
+    {{_base_.sample_masks}},  # per-view sampling, as DetCon
     dict(type='PackDenseSSLInputs', field_keys=['coord_box', 'masks', 'mask_ids'],
          meta_keys=['img_path']),
 ]

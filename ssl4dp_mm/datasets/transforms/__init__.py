@@ -2,6 +2,7 @@ from .auto_augment import MMClsAutoAugment
 from .constrained_multi_crop import ConstrainedMultiCrop
 from .coord_crop import RandomResizedCropWithCoord
 from .coord_flip import RandomFlipWithCoord
+from .copy_views import CopyViews
 from .formatting import PackDenseSSLInputs
 from .grid_masks import GridMasks
 from .gt_masks import LoadGTMasks
@@ -14,6 +15,6 @@ from .superpixels import FelzenszwalbMasks, SLICMasks
 
 __all__ = [
     'MMClsAutoAugment', 'ConstrainedMultiCrop', 'RandomResizedCropWithCoord', 'RandomFlipWithCoord',
-    'PackDenseSSLInputs', 'GridMasks', 'LoadGTMasks', 'CheckSegLabels', 'LoadImageChecked',
-    'MultiViewWithCoord', 'PatchRotation', 'SampleMaskIds', 'FelzenszwalbMasks', 'SLICMasks'
+    'CopyViews', 'PackDenseSSLInputs', 'GridMasks', 'LoadGTMasks', 'CheckSegLabels',
+    'LoadImageChecked', 'MultiViewWithCoord', 'PatchRotation', 'SampleMaskIds', 'FelzenszwalbMasks', 'SLICMasks'
 ]

@@ -3,7 +3,7 @@
 Hénaff et al., "Efficient Visual Pretraining with Contrastive Detection", ICCV 2021,
 https://arxiv.org/abs/2103.10957.
 """
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -25,7 +25,8 @@ def detcon_loss(pred1: torch.Tensor,
                 valid1: Optional[torch.Tensor] = None,
                 valid2: Optional[torch.Tensor] = None,
                 temperature: float = 0.1,
-                gather: bool = True) -> torch.Tensor:
+                gather: bool = True,
+                negatives_keep: Optional[Tuple[torch.Tensor, torch.Tensor]] = None) -> torch.Tensor:
     """Equation 3 of DetCon, batched as deepmind's ``byol_nce_detcon`` (``utils/losses.py``).
 
     Each mask vector of view 1, ``pred1[n, i]``, is an anchor; its positives are the target vectors
@@ -38,6 +39,8 @@ def detcon_loss(pred1: torch.Tensor,
 
     Beyond the reference (which samples only masks present in each view), ``valid`` marks masks that
     are absent from a view at the feature stride: they are neither anchors, positives nor negatives.
+    ``negatives_keep`` (DetCon's "fewer negatives" ablation, see :class:`DetConHead`) removes target
+    masks from the negatives of every anchor; an anchor's positives always stay.
 
     Args:
         pred1 (torch.Tensor): NxMxD online vectors of view 1 (DetConB: predictions).
@@ -51,6 +54,9 @@ def detcon_loss(pred1: torch.Tensor,
         temperature (float): Softmax temperature. Defaults to 0.1.
         gather (bool): Gather the targets of all processes as negatives (no-op on one process).
             Defaults to True.
+        negatives_keep (tuple[torch.Tensor, torch.Tensor], optional): (N*W)xM bool per view (of
+            the gathered targets of view 1 and view 2): False drops that target as a negative.
+            Defaults to None (every target is a negative).
 
     Returns:
         torch.Tensor: The scalar loss.
@@ -70,6 +76,13 @@ def detcon_loss(pred1: torch.Tensor,
         offset = get_rank() * n
     else:
         tvalid1, tvalid2, offset = valid1, valid2, 0
+    if negatives_keep is not None:
+        keep1, keep2 = (k.bool() for k in negatives_keep)
+        if keep1.shape != tvalid1.shape or keep2.shape != tvalid2.shape:
+            raise ValueError(f'negatives_keep must be two {tuple(tvalid1.shape)} masks (the '
+                             f'gathered targets), got {tuple(keep1.shape)}, {tuple(keep2.shape)}')
+    else:
+        keep1 = keep2 = None
     # same image: Nx1x(N*W)x1
     same_image = F.one_hot(torch.arange(n, device=pred1.device) + offset,
                            n * world).float()[:, None, :, None]
@@ -77,7 +90,8 @@ def detcon_loss(pred1: torch.Tensor,
     def same_id(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # NxMx1xM
         return (a[:, :, None] == b[:, None, :]).float()[:, :, None, :]
 
-    def one_direction(p_a, t_a_all, t_b_all, ids_a, ids_b, valid_a, valid_b, tvalid_a, tvalid_b):
+    def one_direction(p_a, t_a_all, t_b_all, ids_a, ids_b, valid_a, valid_b, tvalid_a, tvalid_b,
+                      keep_a, keep_b):
         logits_ab = torch.einsum('nmd,kjd->nmkj', p_a, t_b_all) / temperature  # NxMx(N*W)xM
         logits_aa = torch.einsum('nmd,kjd->nmkj', p_a, t_a_all) / temperature
         labels_ab = same_image * same_id(ids_a, ids_b)  # positives: same image, same id
@@ -86,6 +100,9 @@ def detcon_loss(pred1: torch.Tensor,
         logits_aa = logits_aa - _INF * same_image * same_id(ids_a, ids_a)  # not itself
         logits_ab = logits_ab - _INF * (~tvalid_b).float()[None, None]  # absent: no negative
         logits_aa = logits_aa - _INF * (~tvalid_a).float()[None, None]
+        if keep_a is not None:  # dropped negatives (a positive of the anchor stays)
+            logits_ab = logits_ab - _INF * ((~keep_b).float()[None, None] * (labels_ab == 0))
+            logits_aa = logits_aa - _INF * (~keep_a).float()[None, None]
         logits = torch.cat([logits_ab, logits_aa], dim=2).reshape(n, m, -1)
         labels = torch.cat([labels_ab, torch.zeros_like(labels_ab)], dim=2).reshape(n, m, -1)
         num_pos = labels.sum(dim=-1)  # NxM
@@ -95,9 +112,27 @@ def detcon_loss(pred1: torch.Tensor,
         ce = -weights * (labels * F.log_softmax(logits, dim=-1)).sum(dim=-1)  # NxM
         return ce.mean()
 
-    loss_a = one_direction(pred1, target1, target2, ids1, ids2, valid1, valid2, tvalid1, tvalid2)
-    loss_b = one_direction(pred2, target2, target1, ids2, ids1, valid2, valid1, tvalid2, tvalid1)
+    loss_a = one_direction(pred1, target1, target2, ids1, ids2, valid1, valid2, tvalid1, tvalid2,
+                           keep1, keep2)
+    loss_b = one_direction(pred2, target2, target1, ids2, ids1, valid2, valid1, tvalid2, tvalid1,
+                           keep2, keep1)
     return loss_a + loss_b
+
+
+def sample_negatives(num_targets: int, num_masks: int, divisor: int,
+                     device=None) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Keep ``ceil(2 * num_targets * num_masks / divisor)`` of the target masks of both views as
+    negatives, drawn uniformly without replacement (torch's global generator, so a seeded run
+    draws the same every time).
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: ``num_targets x num_masks`` bool per view.
+    """
+    total = 2 * num_targets * num_masks
+    keep = torch.zeros(total, dtype=torch.bool, device=device)
+    keep[torch.randperm(total, device=device)[:-(-total // divisor)]] = True
+    keep = keep.view(2, num_targets, num_masks)
+    return keep[0], keep[1]
 
 
 @MODELS.register_module()
@@ -107,14 +142,27 @@ class DetConHead(nn.Module):
     Args:
         temperature (float): Softmax temperature (0.1 in the paper). Defaults to 0.1.
         gather (bool): Use the targets of all processes as negatives. Defaults to True.
+        negatives_divisor (int): The DetCon review's "far fewer negatives" ablation: at every step
+            only ``1 / negatives_divisor`` of the batch's target masks (both views, all
+            processes), drawn anew (:func:`sample_negatives`), serve as negatives; each anchor
+            keeps its positives. 1 uses them all (the method). Defaults to 1.
     """
 
-    def __init__(self, temperature: float = 0.1, gather: bool = True) -> None:
+    def __init__(self, temperature: float = 0.1, gather: bool = True,
+                 negatives_divisor: int = 1) -> None:
         super().__init__()
+        if negatives_divisor < 1:
+            raise ValueError(f'DetConHead: negatives_divisor must be >= 1, got {negatives_divisor}')
         self.temperature = temperature
         self.gather = gather
+        self.negatives_divisor = negatives_divisor
 
     def forward(self, pred1, pred2, target1, target2, ids1, ids2, valid1=None, valid2=None):
         """See :func:`detcon_loss` for the arguments (NxMxD vectors, NxM ids and flags)."""
+        keep = None
+        if self.negatives_divisor > 1:
+            world = get_world_size() if self.gather else 1
+            n, m = ids1.shape
+            keep = sample_negatives(n * world, m, self.negatives_divisor, ids1.device)
         return detcon_loss(pred1, pred2, target1, target2, ids1, ids2, valid1, valid2,
-                           self.temperature, self.gather)
+                           self.temperature, self.gather, keep)
