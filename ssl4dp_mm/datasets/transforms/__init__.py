@@ -16,5 +16,6 @@ from .superpixels import FelzenszwalbMasks, SLICMasks
 __all__ = [
     'MMClsAutoAugment', 'ConstrainedMultiCrop', 'RandomResizedCropWithCoord', 'RandomFlipWithCoord',
     'CopyViews', 'PackDenseSSLInputs', 'GridMasks', 'LoadGTMasks', 'CheckSegLabels',
-    'LoadImageChecked', 'MultiViewWithCoord', 'PatchRotation', 'SampleMaskIds', 'FelzenszwalbMasks', 'SLICMasks'
+    'LoadImageChecked', 'MultiViewWithCoord', 'PatchRotation', 'SampleMaskIds',
+    'FelzenszwalbMasks', 'SLICMasks'
 ]
