@@ -29,10 +29,10 @@ from .dense_features import DenseFeatures, upsample_scores
 from .metrics import confusion_matrix, scores_from_confusion
 
 
-def sample_train_pixels(split: DenseFeatures, pixels_per_image: Optional[int] = 512,
+def sample_train_pixels(split: DenseFeatures, pixels_per_image: Optional[int] = 256,
                         seed: int = 0):
     """Features and labels of up to ``pixels_per_image`` labelled pixels per image, drawn
-    uniformly without replacement (seeded); None takes every labelled pixel.
+    uniformly without replacement (seeded); None takes every labelled pixel. Defaults to 256.
 
     Returns:
         tuple[np.ndarray, np.ndarray]: ``N x C`` float32 upsampled features, N labels.
@@ -128,7 +128,7 @@ def probe_scores(split: DenseFeatures, weight: torch.Tensor, bias: torch.Tensor)
 
 def convex_linear_probe(train: DenseFeatures,
                         val: DenseFeatures,
-                        pixels_per_image: Optional[int] = 512,
+                        pixels_per_image: Optional[int] = 256,
                         weight_decay: float = 1e-4,
                         class_weight: Optional[str] = None,
                         seed: int = 0,
@@ -138,7 +138,7 @@ def convex_linear_probe(train: DenseFeatures,
     Args:
         train (DenseFeatures): Split the probe is fitted on.
         val (DenseFeatures): Split it is scored on.
-        pixels_per_image (int, optional): Train pixels per image (None: all). Defaults to 512.
+        pixels_per_image (int, optional): Train pixels per image (None: all). Defaults to 256.
         weight_decay (float): L2 penalty. Defaults to 1e-4.
         class_weight (str, optional): None or 'balanced'. Defaults to None.
         seed (int): Seed of the pixel sample. Defaults to 0.

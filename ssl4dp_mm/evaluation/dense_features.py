@@ -13,7 +13,7 @@ Layers are named as :class:`~ssl4dp_mm.analysis.LayerFeatureModel` names them (`
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import mmcv
 import numpy as np
@@ -118,26 +118,30 @@ def read_scaled_image(images: LabelledImages, i: int,
 
 def extract_dense_features(model: LayerFeatureModel,
                            images: LabelledImages,
-                           layer: str,
+                           layers: Union[str, Sequence[str]],
                            img_scale: Optional[Tuple[int, int]] = None,
                            progress: Optional[Callable[[Iterable], Iterable]] = None
-                           ) -> DenseFeatures:
-    """Run the frozen model over a split and keep one layer's maps and the label maps.
+                           ) -> Union[DenseFeatures, Dict[str, DenseFeatures]]:
+    """Run the frozen model over a split (once) and keep the maps of some layers and the labels.
 
     Args:
         model (LayerFeatureModel): From :func:`ssl4dp_mm.analysis.build_feature_model`.
         images (LabelledImages): The split; its ``resize`` is the size labels are scored at.
-        layer (str): Layer name (see :func:`resolve_layer`).
+        layers (str | Sequence[str]): Layer name(s) (see :func:`resolve_layer`).
         img_scale (tuple[int, int], optional): (height, width) the model sees. Defaults to None
             (the label size if ``images.resize`` is set, else the file's size).
         progress (Callable, optional): Wraps the iteration over images. Defaults to None.
 
+    Returns:
+        DenseFeatures | dict[str, DenseFeatures]: One split (``layers`` a name), or one per layer.
+
     Raises:
-        ValueError: If the layer is unknown, or is ``decoder`` while the checkpoint had no decoder
+        ValueError: If a layer is unknown, or is ``decoder`` while the checkpoint had no decoder
             weights (it would be a random decoder on a trained backbone).
     """
-    layer = resolve_layer(layer, model)
-    if (layer == DECODER and model.decoder_source == 'random init'
+    single = isinstance(layers, str)
+    names = [resolve_layer(layer, model) for layer in ([layers] if single else layers)]
+    if (DECODER in names and model.decoder_source == 'random init'
             and model.backbone_source != 'random init'):
         raise ValueError(f'{model.backbone_source!r} has no decoder weights (decoder.* or '
                          'decode_head.*): layer "decoder" would be random; evaluate a backbone '
@@ -145,17 +149,21 @@ def extract_dense_features(model: LayerFeatureModel,
     img_scale = img_scale or images.resize
     device = next(model.parameters()).device
     model.eval()
-    feats, labels = [], []
+    feats = {name: [] for name in names}
+    labels = []
     wrap = progress or (lambda it: it)
     for i in wrap(range(len(images))):
         img = read_scaled_image(images, i, img_scale)
         with torch.no_grad():
-            out = model(model.preprocess(torch.from_numpy(img)[None].to(device)), [layer])[layer]
-        feats.append(out[0].float().cpu().numpy())  # CxHfxWf
+            out = model(model.preprocess(torch.from_numpy(img)[None].to(device)), names)
+        for name in names:
+            feats[name].append(out[name][0].float().cpu().numpy())  # CxHfxWf
         label = images.read_label(i)
         labels.append(label.astype(np.uint8 if label.max() <= 255 else np.int32))
-    return DenseFeatures(feats, labels, tuple(images.class_names), images.ignore_index, layer,
-                         list(images.img_paths))
+    splits = {name: DenseFeatures(feats[name], labels, tuple(images.class_names),
+                                  images.ignore_index, name, list(images.img_paths))
+              for name in names}
+    return splits[names[0]] if single else splits
 
 
 def upsample_scores(scores: torch.Tensor, size: Sequence[int]) -> torch.Tensor:

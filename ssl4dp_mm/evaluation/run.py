@@ -39,7 +39,7 @@ class FrozenOptions:
             present in every image). Defaults to ().
         voc07_root (str, optional): Score the SVM on a VOC07 classification layout
             (trainval / test) instead of the labels of the segmentation splits. Defaults to None.
-        probe_pixels (int, optional): Train pixels per image of the convex probe. Defaults to 512.
+        probe_pixels (int, optional): Train pixels per image of the convex probe. Defaults to 256.
         probe_weight_decay (float): Its L2 penalty. Defaults to 1e-4.
         probe_class_weight (str, optional): None or 'balanced'. Defaults to None.
         probe_max_iter (int): Its L-BFGS iterations at most. Defaults to 1000.
@@ -54,7 +54,7 @@ class FrozenOptions:
     svm_C: float = 1.0
     svm_ignore_classes: Tuple[int, ...] = ()
     voc07_root: Optional[str] = None
-    probe_pixels: Optional[int] = 512
+    probe_pixels: Optional[int] = 256
     probe_weight_decay: float = 1e-4
     probe_class_weight: Optional[str] = None
     probe_max_iter: int = 1000
@@ -134,18 +134,15 @@ def evaluate_frozen(run: FrozenRun,
         raise KeyError(f'unknown frozen protocol(s) {unknown}; known: {list(PROTOCOLS)}')
     model = build_feature_model(run.config, run.checkpoint).to(device)
     layers = [resolve_layer(layer, model) for layer in layers]
-    current = {}  # the extracted splits of one layer (one layer in memory at a time)
+    extracted = {}  # split -> layer -> features (every layer from one pass over the images)
 
     def split(layer: str, name: str) -> DenseFeatures:
-        if current.get('layer') != layer:
-            current.clear()
-            current['layer'] = layer
-        if name not in current:
+        if name not in extracted:
             images = find_labelled_images(run.data_root, name, run.dataset_type,
                                           resize=run.label_scale, max_images=run.max_images)
-            wrap = progress(f'{run.name} {layer} ({name})') if progress else None
-            current[name] = extract_dense_features(model, images, layer, run.img_scale, wrap)
-        return current[name]
+            wrap = progress(f'{run.name} ({name})') if progress else None
+            extracted[name] = extract_dense_features(model, images, layers, run.img_scale, wrap)
+        return extracted[name][layer]
 
     records = []
     base = dict(name=run.name, checkpoint=run.checkpoint or None, config=run.config,
