@@ -22,6 +22,7 @@ class ImageFolder(BaseDataset):
         data_prefix (dict): ``dict(img_path=...)``, the image folder under ``data_root``.
             Defaults to ``dict(img_path='')``.
         ann_file (str): Optional list of images to use. Defaults to ''.
+        ann_suffix (str): Appended to every ``ann_file`` line. Defaults to ''.
         extensions (Sequence[str]): Accepted file suffixes (lower case). Defaults to
             ``IMG_EXTENSIONS``.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (``pipeline``, ``test_mode``...).
@@ -31,9 +32,11 @@ class ImageFolder(BaseDataset):
                  data_root: str = '',
                  data_prefix: dict = dict(img_path=''),
                  ann_file: str = '',
+                 ann_suffix: str = '',
                  extensions: Sequence[str] = IMG_EXTENSIONS,
                  **kwargs) -> None:
         self.extensions = tuple(e.lower() for e in extensions)
+        self.ann_suffix = ann_suffix
         super().__init__(data_root=data_root, data_prefix=data_prefix, ann_file=ann_file, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -44,7 +47,12 @@ class ImageFolder(BaseDataset):
             if not osp.isfile(self.ann_file):
                 raise FileNotFoundError(f'ImageFolder: ann_file {self.ann_file!r} does not exist')
             with open(self.ann_file) as f:
-                names = [line.strip() for line in f if line.strip()]
+                names = [line.strip() + self.ann_suffix for line in f if line.strip()]
+            missing = [osp.join(folder, n) for n in names if not osp.isfile(osp.join(folder, n))]
+            if missing:
+                raise FileNotFoundError(
+                    f'ImageFolder: {len(missing)} images listed in {self.ann_file!r} do not '
+                    f'exist, e.g. {missing[:3]}')
         else:
             names = sorted(
                 osp.relpath(osp.join(d, name), folder)

@@ -3,12 +3,25 @@ import os
 import os.path as osp
 from typing import List, Sequence
 
-import cv2
 import numpy as np
 from mmengine.dataset import BaseDataset
+from PIL import Image
 from mmselfsup.registry import DATASETS
 
 LABEL_TYPES = ('multi_hot', 'dominant')
+
+
+def _read_label_map(path: str):
+    """A label map as HxW class indices, or None if missing or unreadable. Read with Pillow, as
+    MMSeg's ``LoadAnnotations`` does, so that palette PNGs (VOC's ``SegmentationClass``) give their
+    indices, not their colours."""
+    if not osp.isfile(path):
+        return None
+    try:
+        with Image.open(path) as img:
+            return np.array(img)
+    except (OSError, ValueError):
+        return None
 
 
 def image_label_from_seg_map(seg_map: np.ndarray,
@@ -59,7 +72,8 @@ class SegMapImageLabels(BaseDataset):
     classes present (multi-hot) or the dominant class (see :func:`image_label_from_seg_map`). This
     turns the embedded toy scenes (or CamVid) into a labelled dataset for supervised contrastive
     methods such as Exemplar-v2. The labels are computed once, when the dataset is built. Pack them
-    with ``PackDenseSSLInputs(algorithm_keys=['gt_label'])``.
+    with ``PackDenseSSLInputs(algorithm_keys=['gt_label'])``. An ``ann_file`` (one image stem per
+    line, relative to the image folder, as MMSeg's split lists) restricts it to those images.
 
     Args:
         num_classes (int): Number of classes of the label maps.
@@ -73,7 +87,8 @@ class SegMapImageLabels(BaseDataset):
         data_root (str): Root folder. Defaults to ''.
         data_prefix (dict): ``img_path`` and ``seg_map_path`` folders under ``data_root``.
             Defaults to ``dict(img_path='img_dir/train', seg_map_path='ann_dir/train')``.
-        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (``pipeline``, ...).
+        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (``pipeline``, ``ann_file``,
+            ...).
     """
 
     def __init__(self,
@@ -106,16 +121,28 @@ class SegMapImageLabels(BaseDataset):
             if not osp.isdir(folder):
                 raise FileNotFoundError(f'SegMapImageLabels: data_prefix[{key!r}] folder '
                                         f'{folder!r} does not exist')
-        names = sorted(
-            osp.relpath(osp.join(d, f), img_dir) for d, _, files in os.walk(img_dir)
-            for f in files if f.endswith(self.img_suffix))
+        if self.ann_file:  # a list of stems, as MMSeg's split files (VOC's ImageSets)
+            if not osp.isfile(self.ann_file):
+                raise FileNotFoundError(f'SegMapImageLabels: ann_file {self.ann_file!r} does not '
+                                        'exist')
+            with open(self.ann_file) as f:
+                names = [line.strip() + self.img_suffix for line in f if line.strip()]
+            missing = [osp.join(img_dir, n) for n in names if not osp.isfile(osp.join(img_dir, n))]
+            if missing:
+                raise FileNotFoundError(
+                    f'SegMapImageLabels: {len(missing)} images listed in {self.ann_file!r} do not '
+                    f'exist, e.g. {missing[:3]}')
+        else:
+            names = sorted(
+                osp.relpath(osp.join(d, f), img_dir) for d, _, files in os.walk(img_dir)
+                for f in files if f.endswith(self.img_suffix))
         if not names:
             raise FileNotFoundError(
                 f'SegMapImageLabels: no *{self.img_suffix} images under {img_dir!r}')
         data_list = []
         for name in names:
             seg_path = osp.join(seg_dir, name[:-len(self.img_suffix)] + self.seg_map_suffix)
-            seg_map = cv2.imread(seg_path, cv2.IMREAD_UNCHANGED)
+            seg_map = _read_label_map(seg_path)
             if seg_map is None:
                 raise FileNotFoundError(f'SegMapImageLabels: label map {seg_path!r} of image '
                                         f'{name!r} is missing or unreadable')

@@ -9,8 +9,10 @@ Two pieces that a config uses together::
     param_scheduler = [dict(type='ContinuedPretrainCosineLR', T_max=300, by_epoch=False,
                             begin=0, end=300)]
 
-The constructor loads the image-level checkpoint's ``backbone.*`` into the model and tags every
-parameter group ``loaded=True/False``; the scheduler gives the two kinds their learning rates.
+The constructor loads the image-level checkpoint's backbone (any layout of
+:mod:`ssl4dp_mm.utils.checkpoint_layouts`: facebookresearch/moco, torchvision, MMSelfSup, ours)
+into the model and tags every parameter group ``loaded=True/False``; the scheduler gives the two
+kinds their learning rates.
 """
 import math
 from typing import Optional, Sequence, Set
@@ -23,6 +25,7 @@ from mmengine.registry import OPTIM_WRAPPERS, OPTIMIZERS
 from mmselfsup.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
 
 from ..utils.checkpoint_io import load_checkpoint_file
+from ..utils.checkpoint_layouts import state_dict_of, to_backbone_layout, variant_name
 from ..utils.convert import stem_kind
 
 
@@ -33,15 +36,20 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     ``paramwise_cfg`` takes, besides every option of ``DefaultOptimWrapperConstructor``
     (``custom_keys``, ``norm_decay_mult``, ...):
 
-    - ``init_checkpoint`` (str, required): the checkpoint to continue from, e.g. one written by
-      MMSelfSup's MoCo v2 or by our ``MoCoDec`` w/o dec (keys ``backbone.*``; read with
-      :func:`ssl4dp_mm.utils.load_checkpoint_file`, ``weights_only=True``).
+    - ``init_checkpoint`` (str, required): the local checkpoint file to continue from, in any
+      layout of :mod:`ssl4dp_mm.utils.checkpoint_layouts`: facebookresearch/moco
+      (``state_dict`` with ``module.encoder_q.*``; ``fc.*``, the key encoder and the queue are
+      dropped), torchvision (bare ``conv1.weight``, ``layer1.*``; ``fc.*`` dropped), MMSelfSup's
+      model zoo or our own runs (``backbone.*``). It is read with
+      :func:`ssl4dp_mm.utils.load_checkpoint_file` (``weights_only=True``).
     - ``checkpoint_prefixes`` (sequence of str): which of its keys to load. Defaults to
       ``('backbone.',)``.
 
     Loading is strict under the prefixes: a model key there that the checkpoint lacks, a checkpoint
-    key the model lacks, another shape, or a plain-stem ResNet checkpoint for a deep-stem
-    ``ResNetV1c`` model (or the reverse) raises a ``ValueError`` that names the key and the file.
+    key the model lacks, another shape, or a plain-stem ResNet checkpoint (the three public
+    layouts) for a deep-stem ``ResNetV1c`` model (or the reverse) raises a ``ValueError`` that
+    names the key, the file and, for a stem mismatch, the backbone variant to use (e.g.
+    ``r50b-d8``).
     The filled sub-modules are marked initialised (``is_init = True``), so the runner's
     ``init_weights``, which comes after the optimizer is built, does not overwrite them.
 
@@ -74,22 +82,33 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             set[str]: The names of the parameters it filled.
         """
         path, prefixes = self.init_checkpoint, self.checkpoint_prefixes
-        ckpt = load_checkpoint_file(path)
-        state = ckpt.get('state_dict', ckpt)
+        state = state_dict_of(load_checkpoint_file(path))
+        try:
+            state, layout = to_backbone_layout(state)
+        except ValueError as err:  # not a known layout: the prefix check below names the keys
+            layout, hint = 'unrecognised', f' ({err})'
+        else:
+            hint = ''
+        self.layout = layout
         src = {k: v for k, v in state.items() if k.startswith(prefixes)}
         if not src:
-            raise ValueError(f'{path}: no key starts with {prefixes}; first keys: '
-                             f'{", ".join(list(state)[:5])}')
+            raise ValueError(f'{path} ({layout} layout): no key starts with {prefixes}; first '
+                             f'keys: {", ".join(list(state)[:5])}{hint}')
         own = model.state_dict()
         for prefix in prefixes:
             ckpt_stem, model_stem = stem_kind(src, prefix), stem_kind(own, prefix)
             if ckpt_stem and model_stem and ckpt_stem != model_stem:
+                module = model.get_submodule(prefix.rstrip('.'))
+                use = variant_name(ckpt_stem, getattr(module, 'depth', None),
+                                   getattr(module, 'strides', None))
+                backbone_type = ("type='mmseg.ResNet'" if ckpt_stem == 'plain' else
+                                 "type='mmseg.ResNetV1c'")
                 raise ValueError(
-                    f'{path}: stem mismatch under {prefix!r}: the checkpoint has a '
-                    f'{ckpt_stem}-stem ResNet, the model a {model_stem}-stem one, so the stem '
-                    'would stay random. Use the backbone type the checkpoint was trained with '
-                    '(deep stem: mmseg.ResNetV1c; plain stem: mmseg.ResNetV1b/ResNet with '
-                    'deep_stem=False)')
+                    f'{path}: stem mismatch under {prefix!r}: the checkpoint ({layout} layout) '
+                    f'has a {ckpt_stem}-stem ResNet, the model a {model_stem}-stem one, so the '
+                    f'stem would stay random. Use the {use} variant (backbone {backbone_type}, '
+                    f'configs/_base_/models/{use}.py; e.g. the *_{use}-*_from-mocov2.py configs) '
+                    'in pre-training and segmentation')
         expected = {k for k in own if k.startswith(prefixes)}
         missing = sorted(k for k in expected - set(src) if not k.endswith('num_batches_tracked'))
         unexpected = sorted(set(src) - expected)

@@ -6,7 +6,8 @@ Accepted inputs:
   ``decode_head.*``; projectors, heads, momentum encoders and queues are dropped.
 - MMSelfSup image-level checkpoints (``backbone.*`` plus neck/head/queue): backbone only.
 - torchvision ResNet state dicts (``conv1.weight``, ``layer1.*``, ``fc.*``): backbone only; also
-  inside official MoCo / DenseCL training checkpoints (``module.encoder_q.*``).
+  inside official MoCo / DenseCL training checkpoints (``module.encoder_q.*``). The layouts are
+  detected and mapped by :mod:`ssl4dp_mm.utils.checkpoint_layouts`.
 
 The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
 (``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares no
@@ -17,6 +18,9 @@ from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
 import torch
+
+from .checkpoint_layouts import to_backbone_layout
+
 
 def stem_kind(keys, prefix: str = 'backbone.') -> Optional[str]:
     """'deep' (``stem.*``), 'plain' (``conv1.*``) or None if no ResNet stem is found."""
@@ -29,34 +33,24 @@ def stem_kind(keys, prefix: str = 'backbone.') -> Optional[str]:
 
 
 def to_seg_state_dict(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict, str]:
-    """Map a pre-training (or torchvision) state dict to segmentation-model keys.
+    """Map a pre-training (or torchvision / official MoCo) state dict to segmentation-model keys.
+
+    The layout is detected by :func:`ssl4dp_mm.utils.checkpoint_layouts.to_backbone_layout`;
+    then ``backbone.*`` is kept, ``decoder.*`` becomes ``decode_head.*`` and everything else
+    (momentum encoder, projector, head, queue) is dropped: it has no place in segmentation.
 
     Returns:
-        tuple[OrderedDict, str]: The new state dict and the detected source format
-        ('ssl4dp_mm', 'mmselfsup' or 'torchvision').
+        tuple[OrderedDict, str]: The new state dict and the detected source layout
+        ('ssl4dp_mm', 'mmselfsup', 'moco' or 'torchvision').
     """
-    if any(k.startswith('backbone.') for k in state_dict):
-        source = 'ssl4dp_mm' if any(k.startswith('decoder.') for k in state_dict) else 'mmselfsup'
-        out = OrderedDict()
-        for k, v in state_dict.items():
-            if k.startswith('backbone.'):
-                out[k] = v
-            elif k.startswith('decoder.'):
-                out['decode_head.' + k[len('decoder.'):]] = v
-            # everything else (momentum encoder, projector, head, queue) has no place in segmentation
-        return out, source
-    for prefix in ('module.encoder_q.', 'encoder_q.', 'module.'):
-        # official MoCo / DenseCL training checkpoints: the query encoder is a torchvision ResNet
-        if f'{prefix}conv1.weight' in state_dict:
-            state_dict = {k[len(prefix):]: v for k, v in state_dict.items() if k.startswith(prefix)}
-            break
-    if 'conv1.weight' in state_dict and any(k.startswith('layer1.') for k in state_dict):
-        out = OrderedDict(('backbone.' + k, v) for k, v in state_dict.items()
-                          if not k.startswith('fc.'))
-        return out, 'torchvision'
-    sample = ', '.join(list(state_dict)[:5])
-    raise ValueError('unrecognised checkpoint layout: expected backbone.* keys (ssl4dp_mm / '
-                     f'MMSelfSup) or a torchvision ResNet (conv1.*, layer1.*); first keys: {sample}')
+    mapped, source = to_backbone_layout(state_dict)
+    out = OrderedDict()
+    for k, v in mapped.items():
+        if k.startswith('backbone.'):
+            out[k] = v
+        elif k.startswith('decoder.'):
+            out['decode_head.' + k[len('decoder.'):]] = v
+    return out, source
 
 
 def check_fits(converted: Dict[str, torch.Tensor],

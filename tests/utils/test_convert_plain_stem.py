@@ -110,7 +110,7 @@ def test_official_moco_layout_is_read_as_torchvision(torchvision_ckpt, tmp_path)
     src, dst = tmp_path / 'moco_v2_800ep.pth.tar', str(tmp_path / 'out.pth')
     torch.save(dict(epoch=800, arch='resnet18', state_dict=state), src)
     report = _convert(str(src), dst, config_path(PLAIN))
-    assert report['source'] == 'torchvision'
+    assert report['source'] == 'moco'  # a torchvision ResNet under module.encoder_q.
     out = torch.load(dst, weights_only=True)['state_dict']
     for k, v in tv_state.items():
         if not k.startswith('fc.'):

@@ -1,0 +1,8 @@
+# One view per image (P2Vec): the loading and view augmentation of voc12aug_selfsup.py.
+_base_ = './voc12aug_selfsup.py'
+train_pipeline = [
+    *_base_.load_pipeline,
+    *_base_.view_pipeline,
+    dict(type='PackDenseSSLInputs', field_keys=['coord_box'], meta_keys=['img_path']),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

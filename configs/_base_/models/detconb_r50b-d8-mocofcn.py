@@ -1,0 +1,20 @@
+# DetCon-B w/dec (MoCoFCN) at the reference scale. Projector and predictor at the paper's width
+# (hidden 4096, output 256), target momentum 0.996 -> 1 (cosine) and temperature 0.1: the paper's
+# (Henaff et al. 2021, following BYOL).
+# Widened to the plain-stem dilated ResNet-50 of r50b-d8.py (MMSeg's mmseg.ResNet, one 7x7 conv
+# stem: MoCo v2, MMSelfSup and torchvision checkpoints are plain-stem ResNet-50s, so the reference
+# configs continue from them key for key; the deep-stem ResNetV1c would keep a random stem) with
+# its decoders (PSP/ASPP 512 channels as MMSeg's ResNet-50 configs, MoCoFCN 256 as SlotCon's).
+# mmengine merges these dicts into the ResNet-18 base's.
+_base_ = './detconb_r18-d8-mocofcn.py'
+backbone = dict(type='mmseg.ResNet', depth=50)  # = r50b-d8.py (a test checks)
+mocofcn_decoder = dict(in_channels=2048)
+psp_decoder = dict(in_channels=2048, channels=512)
+aspp_decoder = dict(in_channels=2048, channels=512)
+decoder_channels = dict(psp=512, aspp=512)
+model = dict(
+    base_momentum=0.996,
+    backbone=backbone,
+    decoder=mocofcn_decoder,
+    neck=dict(hid_channels=4096, out_channels=256),
+    predictor=dict(in_channels=256, hid_channels=4096, out_channels=256))

@@ -1,0 +1,6 @@
+# "MoCo-v2 + Exemplar-v2" w/o dec: on the backbone's last map (2048 channels, stride 8); otherwise
+# as exemplarv2_r50b-d8-mocofcn_1xb16-20e_cityscapes_from-mocov2.py.
+_base_ = './exemplarv2_r50b-d8-mocofcn_1xb16-20e_cityscapes_from-mocov2.py'
+model = dict(
+    decoder=None,
+    neck=dict(in_channels=2048, hid_channels=2048))

@@ -1,0 +1,17 @@
+# "MoCo-v2 + PLMoCo+" w/dec (MoCoFCN decoder) on Cityscapes (the 2,975 leftImg8bit/train images,
+# labels unused): PLMoCo plus image-level MoCo, losses averaged. A pre-training row of the reference
+# Cityscapes table.
+# Reference settings (the reports'): batch 16, SGD lr 0.02 cosine to 0.002, momentum 0.9, weight
+# decay 1e-4, 50 epochs (the Cityscapes table runs PLMoCo+ for 50 epochs), continued from ImageNet
+# MoCo v2 with the loaded parameters ramped 0.002 -> 0.02
+# (_base_/schedules/selfsup_sgd_cos_50e_from-mocov2.py); views and masks of
+# _base_/datasets/cityscapes_selfsup.py. Method values, paper or ours, are stated in
+# _base_/models/plmocoplus_r50b-d8-mocofcn.py.
+# r50b: the plain-stem ResNet-50 (mmseg.ResNet) because the MoCo v2 checkpoint is a torchvision
+# ResNet-50; expects checkpoints/moco_v2_800ep_pretrain.pth.tar (docs/reproduce.md).
+_base_ = [
+    '../../_base_/models/plmocoplus_r50b-d8-mocofcn.py',
+    '../../_base_/datasets/cityscapes_selfsup.py',
+    '../../_base_/schedules/selfsup_sgd_cos_50e_from-mocov2.py',
+    '../../_base_/selfsup_runtime.py',
+]

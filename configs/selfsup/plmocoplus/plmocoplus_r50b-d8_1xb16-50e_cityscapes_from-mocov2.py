@@ -1,0 +1,7 @@
+# "MoCo-v2 + PLMoCo+" w/o dec: on the backbone's last map (2048 channels, stride 8); otherwise as
+# plmocoplus_r50b-d8-mocofcn_1xb16-50e_cityscapes_from-mocov2.py.
+_base_ = './plmocoplus_r50b-d8-mocofcn_1xb16-50e_cityscapes_from-mocov2.py'
+model = dict(
+    decoder=None,
+    neck=dict(in_channels=2048),
+    img_neck=dict(in_channels=2048, hid_channels=2048))

@@ -1,0 +1,120 @@
+"""Which layout a ResNet checkpoint has, and its keys mapped to ours (``backbone.*``).
+
+The checkpoints people hold for "continue from MoCo v2" come in four layouts:
+
+============== ============================================ =========================================
+layout         keys                                         where from
+============== ============================================ =========================================
+``moco``       ``module.encoder_q.conv1.weight``, ...,      facebookresearch/moco (and DenseCL's
+               ``module.encoder_q.fc.*``, ``module.queue``  official code): ``{'state_dict': ...}``
+``torchvision`` ``conv1.weight``, ``layer1.0.conv1.weight``, torchvision's model zoo, or any bare
+               ..., ``fc.weight``                           torchvision ResNet state dict
+``mmselfsup``  ``backbone.conv1.weight``, ``neck.*``, ...   MMSelfSup's model zoo / training runs;
+                                                            also our own runs without a decoder
+``ssl4dp_mm``  ``backbone.*``, ``decoder.*``, ``neck.*``    our own pre-training runs with a decoder
+============== ============================================ =========================================
+
+:func:`to_backbone_layout` maps any of them to our model's key names: the query encoder of ``moco``
+and the bare ``torchvision`` keys go under ``backbone.`` (the classifier ``fc.*`` is dropped: it is
+MoCo's projection MLP or ImageNet's classifier); ``mmselfsup`` and ``ssl4dp_mm`` keys are kept as
+they are. The three public layouts are torchvision ResNets with the *plain* stem (one 7x7 conv,
+``conv1``/``bn1``): they pair with MMSeg's ``ResNet`` (our ``r18b`` / ``r50b`` variants), not with
+the deep-stem ``ResNetV1c`` of MMSeg's default configs; :func:`variant_name` names the variant that
+fits a checkpoint, for error messages.
+"""
+from collections import OrderedDict
+from typing import Dict, Optional, Sequence, Tuple
+
+import torch
+
+LAYOUTS = ('moco', 'torchvision', 'mmselfsup', 'ssl4dp_mm')
+# prefixes under which official MoCo-style training checkpoints keep the query encoder
+_ENCODER_PREFIXES = ('module.encoder_q.', 'encoder_q.', 'module.')
+
+
+def state_dict_of(ckpt: dict) -> Dict[str, torch.Tensor]:
+    """The state dict inside a loaded checkpoint (``ckpt['state_dict']``, else ``ckpt`` itself)."""
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(state, dict):
+        raise ValueError(f'checkpoint holds no state dict (found {type(state).__name__})')
+    return state
+
+
+def _is_torchvision_resnet(keys, prefix: str = '') -> bool:
+    return f'{prefix}conv1.weight' in keys and any(k.startswith(f'{prefix}layer1.') for k in keys)
+
+
+def detect_layout(state_dict: Dict[str, torch.Tensor]) -> str:
+    """One of :data:`LAYOUTS`, from the key names alone.
+
+    Args:
+        state_dict (dict): A checkpoint's state dict.
+
+    Returns:
+        str: 'moco', 'torchvision', 'mmselfsup' or 'ssl4dp_mm'.
+
+    Raises:
+        ValueError: If the keys fit none of them; the message lists the first keys.
+    """
+    keys = set(state_dict)
+    if any(k.startswith('backbone.') for k in keys):
+        return 'ssl4dp_mm' if any(k.startswith('decoder.') for k in keys) else 'mmselfsup'
+    for prefix in _ENCODER_PREFIXES:
+        if _is_torchvision_resnet(keys, prefix):
+            return 'moco'
+    if _is_torchvision_resnet(keys):
+        return 'torchvision'
+    sample = ', '.join(list(state_dict)[:5])
+    raise ValueError('unrecognised checkpoint layout: expected backbone.* keys (ssl4dp_mm / '
+                     'MMSelfSup), module.encoder_q.* (facebookresearch/moco) or a torchvision '
+                     f'ResNet (conv1.*, layer1.*); first keys: {sample}')
+
+
+def to_backbone_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict, str]:
+    """Map a checkpoint's state dict to our key names.
+
+    Args:
+        state_dict (dict): A state dict in any of :data:`LAYOUTS`.
+
+    Returns:
+        tuple[OrderedDict, str]: The mapped state dict and the detected layout. For 'moco' and
+        'torchvision' it holds ``backbone.<torchvision key>`` for every key but ``fc.*`` (for
+        'moco', only the query encoder: the key encoder and the queue are dropped); for
+        'mmselfsup' and 'ssl4dp_mm' every key, unchanged.
+    """
+    layout = detect_layout(state_dict)
+    if layout in ('mmselfsup', 'ssl4dp_mm'):
+        return OrderedDict(state_dict), layout
+    prefix = ''
+    if layout == 'moco':
+        prefix = next(p for p in _ENCODER_PREFIXES if _is_torchvision_resnet(state_dict, p))
+    out = OrderedDict()
+    for k, v in state_dict.items():
+        if k.startswith(prefix) and not k[len(prefix):].startswith('fc.'):
+            out['backbone.' + k[len(prefix):]] = v
+    return out, layout
+
+
+def output_stride(strides: Sequence[int]) -> int:
+    """Output stride of a ResNet with these per-stage strides (the stem reduces by 4)."""
+    total = 4
+    for s in strides:
+        total *= int(s)
+    return total
+
+
+def variant_name(stem: str, depth: Optional[int] = None,
+                 strides: Optional[Sequence[int]] = None) -> str:
+    """Our name of a backbone variant, e.g. ``r50b-d8`` (``b``: plain stem; ``d8``: stride 8).
+
+    Args:
+        stem (str): 'plain' or 'deep'.
+        depth (int, optional): ResNet depth; unknown gives ``r*``. Defaults to None.
+        strides (Sequence[int], optional): Per-stage strides; unknown gives ``d8``.
+            Defaults to None.
+
+    Returns:
+        str: The name of ``configs/_base_/models/<name>.py``.
+    """
+    os_ = output_stride(strides) if strides is not None else 8
+    return f'r{depth or "*"}{"b" if stem == "plain" else ""}-d{os_}'

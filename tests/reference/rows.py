@@ -1,0 +1,58 @@
+"""The pre-training rows of the reference VOC and Cityscapes tables, and the config of each."""
+import os.path as osp
+
+from tests.conftest import config_path
+
+DATASETS = ('voc12aug', 'cityscapes')
+# method -> (config folder, decoders with a config: None = w/o dec)
+METHODS = {
+    'mocodec': ('mocodec', (None, 'mocofcn', 'psp', 'aspp')),  # "MoCo" and "MoCo w/dec"
+    'plmoco': ('plmoco', (None, 'mocofcn', 'psp', 'aspp')),
+    'plmocoplus': ('plmocoplus', (None, 'mocofcn', 'psp', 'aspp')),
+    'plsiam': ('plsiam', ('mocofcn', 'psp', 'aspp')),
+    'p2vec': ('p2vec', ('mocofcn', 'psp', 'aspp')),
+    'prcl': ('prcl', ('mocofcn', 'psp', 'aspp')),
+    'rlmoco': ('rlmoco', (None, 'mocofcn')),
+    'detcons': ('detcon', (None, 'mocofcn')),
+    'detconb': ('detcon', (None, 'mocofcn')),
+    'exemplarv2': ('exemplar_v2', (None, 'mocofcn')),
+    'mocomc': ('mocomc', (None, 'mocofcn')),
+    'mocov2': ('baselines', (None, )),  # MMSelfSup's own, for comparison
+    'densecl': ('baselines', (None, )),
+}
+SEG_HEADS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3'}
+SEG_ITERS = {'voc12aug': dict(ft10='5k', lp='3k', ft100='30k'),
+             'cityscapes': dict(ft10='15k', lp='9k', ft100='90k')}
+
+
+def epochs(method: str, dataset: str) -> int:
+    """20, except PLMoCo+ on Cityscapes (the reference Cityscapes table's 50)."""
+    return 50 if (method, dataset) == ('plmocoplus', 'cityscapes') else 20
+
+
+def pretrain_config(method: str, decoder, dataset: str) -> str:
+    """Path relative to configs/ of one row's pre-training config."""
+    folder = METHODS[method][0]
+    dec = f'-{decoder}' if decoder else ''
+    return osp.join('selfsup', folder, f'{method}_r50b-d8{dec}_1xb16-{epochs(method, dataset)}e_'
+                    f'{dataset}_from-mocov2.py')
+
+
+def all_pretrain_rows() -> list:
+    return [(m, d, ds) for ds in DATASETS for m, (_, decs) in METHODS.items() for d in decs]
+
+
+def seg_config(head: str, backbone: str, protocol: str, dataset: str) -> str:
+    """Path relative to configs/ of a ResNet-50 segmentation leaf."""
+    folder = SEG_HEADS[head]
+    return osp.join('seg', folder, f'{folder}_{backbone}_{protocol}-{SEG_ITERS[dataset][protocol]}_'
+                    f'{dataset}.py')
+
+
+def all_seg_leaves() -> list:
+    return [(h, b, p, ds) for ds in DATASETS for h in SEG_HEADS for b in ('r50b-d8', 'r50b-d16')
+            for p in ('ft10', 'lp', 'ft100')]
+
+
+def exists(rel: str) -> bool:
+    return osp.isfile(config_path(rel))
