@@ -45,7 +45,7 @@ def test_layouts_and_sizes(roots, tmp_path):
     voc, city = roots
     lists = {p: open(osp.join(voc, 'ImageSets/Segmentation', f'{p}.txt')).read().split()
              for p in ('train', 'aug', 'val', 'train_aug')}
-    assert [len(lists[p]) for p in ('train', 'aug', 'val')] == [8, 16, 8]
+    assert [len(lists[p]) for p in ('train', 'aug', 'val')] == [12, 20, 8]
     assert lists['train_aug'] == lists['train'] + lists['aug']
     assert not set(lists['val']) & set(lists['train_aug'])
     for name in lists['train'] + lists['val']:
@@ -66,12 +66,12 @@ def test_layouts_and_sizes(roots, tmp_path):
 
 def test_mmseg_and_selfsup_datasets_read_them(roots):
     voc, city = roots
-    assert len(_seg_dataset(VOC_SEG, voc)) == 8 + 16
+    assert len(_seg_dataset(VOC_SEG, voc)) == 12 + 20
     assert len(_seg_dataset(VOC_SEG, voc, 'val_dataloader')) == 8
     city_train = _seg_dataset(CITY_SEG, city)
     assert len(city_train) == 24
     assert city_train[0]['data_samples'].gt_sem_seg.data.max() <= 255
-    assert len(_ssl_dataset(VOC_SSL, voc)) == 24  # train_aug, labels unused
+    assert len(_ssl_dataset(VOC_SSL, voc)) == 32  # train_aug, labels unused
     assert len(_ssl_dataset(CITY_SSL, city)) == 24  # every leftImg8bit/train image
     sample = _ssl_dataset(CITY_SSL, city)[0]
     assert len(sample['inputs']) == 2 and sample['inputs'][0].shape[-1] == 224

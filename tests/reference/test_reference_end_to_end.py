@@ -26,15 +26,13 @@ from tests.reference.rows import all_pretrain_rows, all_seg_leaves, pretrain_con
 # (LP-100% with its decoder's head, or FT-10% with MoCoFCN for w/o dec)
 DEFAULT_PRETRAIN = {
     ('plmoco', 'mocofcn', 'voc12aug'),  # patch level, MoCo family, two views -> MoCoFCN LP
-    ('mocodec', None, 'cityscapes'),  # image level w/o dec, Cityscapes' halved images -> FT-10%
-    ('plsiam', 'aspp', 'voc12aug'),  # Siamese, ASPP decoder -> DeepLabv3 LP
+    ('mocodec', None, 'voc12aug'),  # image level w/o dec -> FT-10% on VOC's two split lists
     ('detcons', 'mocofcn', 'cityscapes'),  # region level, Felzenszwalb masks, cached
-    ('mocomc', 'mocofcn', 'voc12aug'),  # constrained multi-crop + AutoAugment + kNN
 }
 # with the leaves run above: every head and every protocol at least once, both output strides
 DEFAULT_SEG = {
     ('psp', 'r50b-d16', 'ft100', 'cityscapes'),
-    ('mocofcn', 'r50b-d16', 'lp', 'voc12aug'),
+    ('aspp', 'r50b-d16', 'lp', 'voc12aug'),
 }
 
 
