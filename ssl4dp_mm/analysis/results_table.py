@@ -140,7 +140,7 @@ def format_cell(cell: dict) -> str:
 
 def table_title(key: tuple, metrics: Sequence[str] = ('mIoU', )) -> str:
     head, backbone, dataset = key
-    unit = 'val mIoU (%)' + ('; SVM columns: test mAP (%)' if 'mAP' in metrics else '')
+    unit = 'val mIoU (%)' + ('; SVM columns: mAP (%)' if 'mAP' in metrics else '')
     return (f'{HEAD_TITLES.get(head, head)}, {backbone}, '
             f'{DATASET_TITLES.get(dataset, dataset)}: {unit}')
 

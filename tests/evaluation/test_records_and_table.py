@@ -34,7 +34,7 @@ def test_table_orders_frozen_columns_and_reads_their_metric():
                                 'K-means 3x (decoder)', 'SVM mAP (stage4)']
     assert table['cells'][('X', 'SVM mAP (stage4)')]['mean'] == 70.0
     md = render_markdown(build_tables(recs))
-    assert 'SVM columns: test mAP (%)' in md
+    assert 'SVM columns: mAP (%)' in md
     assert '| X | 1.00 | 2.00 | 2.50 | 3.00 | 3.50 | 4.00 | 5.00 | 6.00 | 70.00 |' in md
     assert column_order('FT-1%') < column_order('FT-10%') < column_order('LP-100%')
     assert column_name('lp-convex', 'stage4') == 'LP-convex (stage4)'
