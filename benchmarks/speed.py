@@ -17,7 +17,8 @@ pipeline makes one batch, which is then reused for every step), as the median of
 growth of the process's peak resident set over its size before the first step on CPU or ``torch.cuda.max_memory_allocated`` on GPU.
 With ``--size`` the views are made at that size by the config's own pipeline (its random-resized
 crops set to ``--size``) from toy scenes drawn at 1.25x / 1.67x that size, not upsampled from 64 px
-crops. With several ``--batch`` values each batch is a round of its own (references before and
+crops. Configs that read the VOC aug or Cityscapes layout get the same scenes in that layout
+(``ssl4dp_mm.datasets.reference_layouts``). With several ``--batch`` values each batch is a round of its own (references before and
 after it) and the scaling table gives step time and peak memory against the batch, as ratios to
 the references of the same batch, with :data:`SCALING_TARGETS` judged, written to
 ``benchmarks/results/scaling_r{depth}_{device}.md``.
@@ -138,6 +139,7 @@ def measure_one(args) -> list:
     from mmselfsup.registry import MODELS
 
     import ssl4dp_mm  # noqa: F401
+    from ssl4dp_mm.datasets.reference_layouts import make_cityscapes, make_voc_aug
     from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
 
     torch.set_num_threads(args.threads)
@@ -146,15 +148,19 @@ def measure_one(args) -> list:
     if options:
         cfg.merge_from_dict(options)
     init_default_scope(cfg.get('default_scope', 'mmselfsup'))
-    num_images = {'train': max([64] + args.batch), 'val': 4}
-    if args.size:
-        scene = (int(args.size * 1.25), int(args.size * 5 / 3))
-        data_root = make_toy_scenes(f'{args.data_root}_{scene[0]}x{scene[1]}', num_images,
-                                    size=scene)
-        if not set_view_size(cfg.train_dataloader.dataset.pipeline, args.size):
-            raise ValueError(f'{path}: no random-resized crop in the pipeline to set --size on')
+    n = max([64] + args.batch)
+    scene = (int(args.size * 1.25), int(args.size * 5 / 3)) if args.size else (96, 128)
+    root = f'{args.data_root}_{scene[0]}x{scene[1]}' if args.size else args.data_root
+    prefix = cfg.train_dataloader.dataset.get('data_prefix', {}).get('img_path', '')
+    if prefix.startswith('JPEGImages'):  # the VOC aug layout of the reference configs
+        data_root = make_voc_aug(root + '_voc', {'train': n // 2, 'aug': n - n // 2, 'val': 4},
+                                 size=scene)
+    elif prefix.startswith('leftImg8bit'):  # the Cityscapes layout
+        data_root = make_cityscapes(root + '_cityscapes', {'train': n, 'val': 4}, size=scene)
     else:
-        data_root = make_toy_scenes(args.data_root, num_images)
+        data_root = make_toy_scenes(root, {'train': n, 'val': 4}, size=scene)
+    if args.size and not set_view_size(cfg.train_dataloader.dataset.pipeline, args.size):
+        raise ValueError(f'{path}: no random-resized crop in the pipeline to set --size on')
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
     cfg.train_dataloader.dataset.data_root = data_root
     if args.depth == 50:

@@ -14,8 +14,9 @@
 # mmcv op to run on the GPU. MAX_JOBS (default: all cores) sets the parallel compile jobs.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 PYTHON OUT_DIR [SDIST]" >&2; exit 2; }
-PY="$1"
-OUT="$2"
+PY="$(command -v "$1")" || { echo "[build_mmcv] ERROR: $1 not found" >&2; exit 1; }
+PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")"  # absolute: the build runs elsewhere
+OUT="$(mkdir -p "$2" && cd "$2" && pwd)"
 SDIST="${3:-}"
 MMCV_VERSION="2.0.1"
 
