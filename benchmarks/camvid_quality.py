@@ -2,17 +2,26 @@
 LP-100% and FT-10% with the MoCoFCN head; baselines random init, MMSelfSup's MoCo v2 and DenseCL.
 
     python benchmarks/camvid_quality.py --data-root ../shared/datasets/camvid \
-        [--methods plmoco-dec mocov2 ...] [--jobs 1] [--seeds 0] [--work-dir DIR] [--out MD]
+        [--methods plmoco-dec mocov2 ...] [--jobs 1] [--seeds 0 1 2] [--pretrain-seeds 0 1 2] \
+        [--frozen lp-convex retrieval knn kmeans] [--work-dir DIR] [--out MD]
 
 Setting (all in configs, so each run can be repeated by hand):
 
 - pre-training: ``configs/selfsup/camvid/*_1xb16-120i_camvid.py``: ResNet-18-d8, 367 CamVid train
-  images halved to 240x180, two 128 px views, batch 16, 120 iterations (SGD 0.03, cosine), seed 0;
+  images halved to 240x180, two 128 px views, batch 16, 120 iterations (SGD 0.03, cosine), seed 0
+  (``--pretrain-seeds``: one pre-training per seed, work dir ``pretrain/<method>_ps<seed>``);
 - LP-100%: ``configs/seg/mocofcn/mocofcn_r18-d8_lp-100i_camvid-half.py`` (only conv_seg learns) for
   checkpoints with a pre-trained MoCoFCN decoder; for backbone-only checkpoints (and random init)
   ``..._camvid-half_linear.py``: conv_seg straight on the backbone map (no random frozen decoder);
 - FT-10%: ``configs/seg/mocofcn/mocofcn_r18-d8_ft10-100i_camvid-half.py`` (seeded 37-image split);
-  both 100 iterations at batch 8 on 240x180 images, scored on CamVid's 101 val images.
+  both 100 iterations at batch 8 on 240x180 images, scored on CamVid's 101 val images;
+- frozen protocols (``--frozen``; no head training): the converged LP-100% probe (L-BFGS), segment
+  retrieval, kNN and K-means on the map LP-100% reads, through ``tools/evaluate_frozen.py``.
+
+A row's cells are mean ± std over its pre-training seeds (each the mean of its evaluation seeds)
+when there are several, so that the spread includes the pre-training run; the findings count a
+difference only when it is beyond twice the combined standard error, and the frozen protocols'
+ranking of the rows is compared with LP-100%'s (Spearman).
 
 Each stage is a subprocess (``tools/train.py``, ``tools/evaluate.py``) with its log in the work dir;
 a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped.
@@ -91,6 +100,15 @@ PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec'
             'plr-dec', 'mocomc-dec')
 PROTOCOLS = ('lp', 'ft10')
 COLUMNS = {'lp': 'LP-100%', 'ft10': 'FT-10%'}
+# frozen-feature protocols on the map LP-100% reads (no head training; one seed each): the converged
+# probe, segment retrieval, kNN, K-means (K = #classes, Hungarian)
+FROZEN = ('lp-convex', 'retrieval', 'knn', 'kmeans')
+FROZEN_COLUMNS = {'lp-convex': 'LP-convex', 'retrieval': 'retrieval', 'knn': 'kNN',
+                  'kmeans': 'K-means'}
+# their cost settings on CamVid (docs/evaluation.md, "Measured on CamVid"): 128 train pixels per
+# image for the probe, a 50,000-cell kNN bank, one K-means factor and initialisation
+FROZEN_OPTIONS = ['--probe-pixels', '128', '--max-bank', '50000', '--kmeans-factors', '1',
+                  '--kmeans-n-init', '1']
 
 
 def log(msg: str) -> None:
@@ -124,78 +142,154 @@ def last_scalar(work_dir: str, key: str):
     return value
 
 
-def pretrain(name: str, args, env: dict) -> dict:
+def run_name(name: str, pretrain_seed: int) -> str:
+    """Work-dir and record name of one pre-training seed of a method (seed 0: the method's name, as
+    in work dirs of runs before ``--pretrain-seeds``)."""
+    return name if pretrain_seed == 0 else f'{name}_ps{pretrain_seed}'
+
+
+def pretrain(name: str, pretrain_seed: int, args, env: dict) -> dict:
     config = osp.join(SELFSUP, METHODS[name][0])
     variant_opts = VARIANTS[name][1] if name in VARIANTS else []
-    work_dir = osp.join(args.work_dir, 'pretrain', name)
+    run_id = run_name(name, pretrain_seed)
+    work_dir = osp.join(args.work_dir, 'pretrain', run_id)
     done = osp.join(work_dir, 'pretrain_result.json')
     if osp.isfile(done):
         with open(done) as f:
             return json.load(f)
     opts = [f'train_dataloader.dataset.data_root={args.data_root}',
             f'train_dataloader.num_workers={args.workers}',
-            f'train_dataloader.persistent_workers={args.workers > 0}']
+            f'train_dataloader.persistent_workers={args.workers > 0}',
+            f'randomness.seed={pretrain_seed}']
     if args.pretrain_iters:
         opts += [f'train_cfg.max_iters={args.pretrain_iters}',
                  f'param_scheduler.0.T_max={args.pretrain_iters}',
                  f'param_scheduler.0.end={args.pretrain_iters}']
     opts += variant_opts
     cmd = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir, '--cfg-options', *opts]
-    log(f'{name}: pre-training ({osp.relpath(config, ROOT)})')
+    log(f'{run_id}: pre-training ({osp.relpath(config, ROOT)}, seed {pretrain_seed})')
     seconds = run(cmd, osp.join(work_dir, 'pretrain.log'), env)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
-    result = dict(checkpoint=checkpoint, seconds=round(seconds, 1),
+    result = dict(checkpoint=checkpoint, seconds=round(seconds, 1), seed=pretrain_seed,
                   iters=int(osp.basename(checkpoint)[5:-4]),
                   final_loss=last_scalar(work_dir, 'loss'))
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
-    log(f'{name}: pre-trained in {seconds:.0f} s, final loss {result["final_loss"]}')
+    log(f'{run_id}: pre-trained in {seconds:.0f} s, final loss {result["final_loss"]}')
     return result
 
 
-def evaluate(name: str, checkpoint: str, protocol: str, args, env: dict) -> list:
+def evaluate(name: str, run_id: str, checkpoint: str, protocol: str, args, env: dict) -> list:
     has_decoder = METHODS[name][1]
     leaf = {'ft10': FT10, 'lp': LP_DEC if has_decoder else LP_LINEAR}[protocol]
     eval_dir = osp.join(args.work_dir, 'eval')
     cmd = [sys.executable, 'tools/evaluate.py', checkpoint, '--head', 'mocofcn', '--protocol',
            protocol, '--dataset', 'camvid', '--data-root', args.data_root, '--config', leaf,
-           '--name', name, '--work-dir', eval_dir, '--seeds', *map(str, args.seeds),
+           '--name', run_id, '--work-dir', eval_dir, '--seeds', *map(str, args.seeds),
            '--delete-checkpoints']
     if args.eval_iters:
         cmd += ['--iters', str(args.eval_iters)]
-    patterns = [osp.join(eval_dir, name, '*', protocol, f'seed{seed}', 'eval_result.json')
+    patterns = [osp.join(eval_dir, run_id, '*', protocol, f'seed{seed}', 'eval_result.json')
                 for seed in args.seeds]
     if not all(glob.glob(p) for p in patterns):  # evaluate.py itself skips recorded seeds
-        log(f'{name}: {COLUMNS[protocol]} ({osp.basename(leaf)})')
-        run(cmd, osp.join(eval_dir, 'logs', f'{name}_{protocol}.log'), env)
+        log(f'{run_id}: {COLUMNS[protocol]} ({osp.basename(leaf)})')
+        run(cmd, osp.join(eval_dir, 'logs', f'{run_id}_{protocol}.log'), env)
     records = []
     for pattern in patterns:
         paths = glob.glob(pattern)
         if not paths:
-            raise RuntimeError(f'no record {pattern} after the evaluation of {name}')
+            raise RuntimeError(f'no record {pattern} after the evaluation of {run_id}')
         with open(paths[0]) as f:
             records.append(json.load(f))
-    log(f'{name}: {COLUMNS[protocol]} mIoU ' + ', '.join(f'{r["mIoU"]:.2f}' for r in records))
+    log(f'{run_id}: {COLUMNS[protocol]} mIoU ' + ', '.join(f'{r["mIoU"]:.2f}' for r in records))
     return records
 
 
+def frozen_layer(name: str) -> str:
+    """The map LP-100% reads: the pre-trained decoder's output, else the backbone's last stage."""
+    return 'decoder' if METHODS[name][1] else 'backbone.layer4'
+
+
+def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) -> dict:
+    """The frozen-feature protocols (``tools/evaluate_frozen.py``) on the map LP-100% reads, one
+    seed (0); returns protocol -> mIoU."""
+    if not args.frozen:
+        return {}
+    sys.path.insert(0, ROOT)
+    from ssl4dp_mm.evaluation.records import slug
+    layer = frozen_layer(name)
+    frozen_dir = osp.join(args.work_dir, 'eval_frozen')
+    patterns = {p: osp.join(frozen_dir, slug(run_id), '*',
+                            f'{p}1x-{layer}' if p == 'kmeans' else f'{p}-{layer}', 'seed0',
+                            'eval_result.json') for p in args.frozen}
+    if not all(glob.glob(p) for p in patterns.values()):
+        cmd = [sys.executable, 'tools/evaluate_frozen.py', checkpoint, '--dataset', 'camvid',
+               '--data-root', args.data_root, '--config', LP_DEC if METHODS[name][1] else LP_LINEAR,
+               '--layers', layer, '--protocols', *args.frozen, '--name', run_id,
+               '--work-dir', frozen_dir, '--seeds', '0', *FROZEN_OPTIONS]
+        if args.frozen_max_images:
+            cmd += ['--max-images', str(args.frozen_max_images)]
+        log(f'{run_id}: frozen protocols {", ".join(args.frozen)} ({layer})')
+        run(cmd, osp.join(frozen_dir, 'logs', f'{run_id}.log'), env)
+    scores = {}
+    for protocol, pattern in patterns.items():
+        paths = glob.glob(pattern)
+        if not paths:
+            raise RuntimeError(f'no record {pattern} after the frozen protocols of {run_id}')
+        with open(paths[0]) as f:
+            scores[protocol] = json.load(f)['mIoU']
+    log(f'{run_id}: ' + ', '.join(f'{FROZEN_COLUMNS[p]} {v:.2f}' for p, v in scores.items()))
+    return scores
+
+
 def run_method(name: str, args, env: dict) -> dict:
+    """Every pre-training seed of one method, each evaluated with every evaluation seed; the row
+    keeps all values (``lp``, ``ft10``, frozen protocols) and, per pre-training seed, its own
+    (``runs``)."""
     result = dict(name=name, label=METHODS[name][4], decoder=METHODS[name][1],
-                  level=METHODS[name][2], contrastive=METHODS[name][3])
+                  level=METHODS[name][2], contrastive=METHODS[name][3], runs={})
+    seeds = [0] if METHODS[name][0] is None else args.pretrain_seeds
     try:
-        if METHODS[name][0] is None:
-            checkpoint = 'none'
-        else:
-            result['pretrain'] = pretrain(name, args, env)
-            checkpoint = result['pretrain']['checkpoint']
-        for protocol in PROTOCOLS:
-            records = evaluate(name, checkpoint, protocol, args, env)
-            result[protocol] = [r['mIoU'] for r in records]
+        for pretrain_seed in seeds:
+            run_id = run_name(name, pretrain_seed)
+            one = {}
+            if METHODS[name][0] is None:
+                checkpoint = 'none'
+            else:
+                one['pretrain'] = pretrain(name, pretrain_seed, args, env)
+                checkpoint = one['pretrain']['checkpoint']
+            for protocol in PROTOCOLS:
+                one[protocol] = [r['mIoU'] for r in
+                                 evaluate(name, run_id, checkpoint, protocol, args, env)]
+            for protocol, score in evaluate_frozen(name, run_id, checkpoint, args, env).items():
+                one[protocol] = [score]
+            result['runs'][str(pretrain_seed)] = one
     except RuntimeError as err:
         log(f'{name}: FAILED: {err}')
         result['error'] = str(err).splitlines()[0]
+    for protocol in PROTOCOLS + FROZEN:
+        values = [v for one in result['runs'].values() for v in one.get(protocol, [])]
+        if values:
+            result[protocol] = values
+    pretrains = [one['pretrain'] for one in result['runs'].values() if 'pretrain' in one]
+    if pretrains:
+        result['pretrain'] = dict(
+            seconds=round(mean([p['seconds'] for p in pretrains]), 1),
+            final_loss=mean([p['final_loss'] for p in pretrains
+                             if p.get('final_loss') is not None]),
+            seeds=[p.get('seed', 0) for p in pretrains])
     return result
+
+
+def units(result: dict, protocol: str) -> list:
+    """The values a row's mean ± std is taken over: with several pre-training seeds, one per seed
+    (the mean of its evaluation seeds), so the spread includes pre-training; else the evaluation
+    seeds of the one pre-training."""
+    runs = [one[protocol] for one in result.get('runs', {}).values() if one.get(protocol)]
+    if len(runs) > 1:
+        return [mean(values) for values in runs]
+    return list(result.get(protocol) or [])
 
 
 def mean(values):
@@ -210,52 +304,91 @@ def cell(values) -> str:
     return f'{mean(values):.2f} ± {std(values):.2f}'
 
 
+def compare_values(a: list, b: list):
+    """Is ``a`` above ``b``, and is the difference of the means beyond twice their combined
+    standard error? Returns (a above b, beyond the spread or None without a spread, difference,
+    twice the combined standard error or None)."""
+    diff = mean(a) - mean(b)
+    if len(a) < 2 or len(b) < 2:
+        return diff > 0, None, diff, None
+    two_se = 2 * (std(a) ** 2 / len(a) + std(b) ** 2 / len(b)) ** 0.5
+    return diff > 0, abs(diff) > two_se, diff, two_se
+
+
+def judged_text(label_a: str, a: list, label_b: str, b: list) -> tuple:
+    """A check of a finding: (above, beyond, text)."""
+    above, beyond, diff, two_se = compare_values(a, b)
+    text = f'{label_a} {cell(a)} vs {label_b} {cell(b)}'
+    if two_se is not None:
+        text += f' ({diff:+.2f}, 2 SE {two_se:.2f})'
+    return above, beyond, text
+
+
 def findings(results: dict) -> list:
-    """Check the reference reports' three findings on the measured means."""
-    def score(name, protocol):
-        r = results.get(name, {})
-        return mean(r.get(protocol, []))
+    """Check the reference reports' findings on the rows' values: each comparison is judged by
+    whether the difference of the means is beyond twice the combined standard error (over
+    pre-training seeds where there are several, else evaluation seeds)."""
+    def values(name, protocol):
+        return units(results.get(name, {}), protocol)
 
     def compare(a, b, protocol):
-        sa, sb = score(a, protocol), score(b, protocol)
-        if sa is None or sb is None:
-            return None, f'{a} vs {b}: not measured'
-        return sa > sb, f'{results[a]["label"]} {sa:.2f} vs {results[b]["label"]} {sb:.2f}'
+        va, vb = values(a, protocol), values(b, protocol)
+        if not va or not vb:
+            return None, None, f'{a} vs {b}: not measured'
+        return judged_text(results[a]['label'], va, results[b]['label'], vb)
 
     lines = []
     pairs = [('plmoco-dec', 'plmoco'), ('mocodec-dec', 'mocov2')]
     for protocol in PROTOCOLS:
         checks = [compare(a, b, protocol) for a, b in pairs]
         lines.append(f'- Pre-training with a decoder helps ({COLUMNS[protocol]}): {verdict(checks)} '
-                     f'({"; ".join(c[1] for c in checks)}).')
+                     f'({"; ".join(c[2] for c in checks)}).')
 
-    def level_mean(level, protocol, contrastive=None):
-        vals = [score(n, protocol) for n, r in results.items()
-                if r['level'] == level and score(n, protocol) is not None and n not in VARIANTS
+    def level_means(level, protocol, contrastive=None):
+        return [mean(values(n, protocol)) for n, r in results.items()
+                if r['level'] == level and values(n, protocol) and n not in VARIANTS
                 and (contrastive is None or r['contrastive'] == contrastive)]
-        return mean(vals), len(vals)
 
-    patch, n_patch = level_mean('patch', 'lp', contrastive=True)
-    image, n_image = level_mean('image', 'lp', contrastive=True)
+    patch, image = level_means('patch', 'lp', True), level_means('image', 'lp', True)
     checks = [compare('plmoco-dec', 'mocodec-dec', 'lp'), compare('plmoco', 'mocov2', 'lp'),
               compare('densecl', 'mocov2', 'lp')]
-    if patch is not None and image is not None:
-        checks.append((patch > image, f'mean of {n_patch} contrastive patch-level runs {patch:.2f} '
-                                      f'vs {n_image} image-level {image:.2f}'))
+    if patch and image:
+        # the spread of this check is the one between methods of a level
+        above, beyond, diff, two_se = compare_values(patch, image)
+        checks.append((above, beyond,
+                       f'mean of {len(patch)} contrastive patch-level runs {mean(patch):.2f} '
+                       f'vs {len(image)} image-level {mean(image):.2f}'
+                       + (f' ({diff:+.2f}, 2 SE between methods {two_se:.2f})'
+                          if two_se is not None else '')))
     lines.append(f'- Patch-level beats image-level in linear probe: {verdict(checks)} '
-                 f'({"; ".join(c[1] for c in checks)}).')
+                 f'({"; ".join(c[2] for c in checks)}).')
     checks = [compare('plmoco-dec', 'plsiam-dec', 'lp'), compare('detcons-dec', 'detconb-dec', 'lp')]
     lines.append(f'- Non-contrastive methods trail their contrastive counterparts in linear probe: '
-                 f'{verdict(checks)} ({"; ".join(c[1] for c in checks)}).')
+                 f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
     return lines
 
 
 def verdict(checks: list) -> str:
-    """'holds' / 'mixed' / 'does not hold' over the measured checks; 'not measured' if none was."""
-    held = [c[0] for c in checks if c[0] is not None]
-    if not held:
+    """A finding over its measured checks (above, beyond the spread, text): 'holds' / 'does not
+    hold' when every difference is beyond twice the combined standard error and on one side,
+    'within the spread' when none is, 'mixed' otherwise; without a spread (one seed) by the signs
+    of the means, saying so; 'not measured' if no check was measured."""
+    measured = [c for c in checks if c[0] is not None]
+    if not measured:
         return 'not measured'
-    return 'holds' if all(held) else 'mixed' if any(held) else 'does not hold'
+    above = [c[0] for c in measured]
+    if any(c[1] is None for c in measured):
+        by_sign = 'holds' if all(above) else 'mixed' if any(above) else 'does not hold'
+        return f'{by_sign} by the means (one seed: no spread to judge by)'
+    beyond = [c[0] for c in measured if c[1]]
+    if not beyond:
+        return 'within the spread (no difference beyond twice the combined standard error)'
+    if len(beyond) == len(measured) and all(beyond):
+        return 'holds'
+    if len(beyond) == len(measured) and not any(beyond):
+        return 'does not hold'
+    return (f'mixed ({sum(beyond)} of {len(measured)} comparisons for it and '
+            f'{len(beyond) - sum(beyond)} against it beyond the spread)')
 
 
 def std(values) -> float:
@@ -265,25 +398,70 @@ def std(values) -> float:
 
 def variant_findings(results: dict) -> list:
     """Each variant against its method (both measured): the difference of the means and whether
-    it is larger than twice their combined standard error (over the evaluation seeds)."""
+    it is larger than twice their combined standard error (over pre-training seeds where there
+    are several, else evaluation seeds)."""
     lines = []
     for name, (method, _, _) in VARIANTS.items():
         if name not in results or method not in results:
             continue
-        for protocol in PROTOCOLS:
-            a, b = results[method].get(protocol), results[name].get(protocol)
+        for protocol in PROTOCOLS + FROZEN:
+            a, b = units(results[method], protocol), units(results[name], protocol)
             if not a or not b:
                 continue
-            diff = mean(a) - mean(b)
-            se = (std(a) ** 2 / len(a) + std(b) ** 2 / len(b)) ** 0.5
-            if len(a) < 2 or len(b) < 2:
+            _, beyond, diff, two_se = compare_values(a, b)
+            if beyond is None:
                 judged = 'one seed: no spread to judge by'
-            elif abs(diff) > 2 * se:
-                judged = f'larger than twice the combined standard error ({2 * se:.2f}): a finding'
+            elif beyond:
+                judged = f'larger than twice the combined standard error ({two_se:.2f}): a finding'
             else:
-                judged = f'within twice the combined standard error ({2 * se:.2f}): not a finding'
-            lines.append(f'- {COLUMNS[protocol]}: {results[method]["label"]} {cell(a)} vs '
+                judged = f'within twice the combined standard error ({two_se:.2f}): not a finding'
+            column = COLUMNS.get(protocol) or FROZEN_COLUMNS[protocol]
+            lines.append(f'- {column}: {results[method]["label"]} {cell(a)} vs '
                          f'{results[name]["label"]} {cell(b)}: {diff:+.2f}, {judged}.')
+    return lines
+
+
+def ranks(values: list) -> list:
+    """Average ranks (ties share the mean of their ranks), 1 = smallest."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0.] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return out
+
+
+def spearman(x: list, y: list):
+    """Spearman's rank correlation (Pearson's on average ranks); None under 3 pairs or a constant
+    side."""
+    if len(x) < 3:
+        return None
+    rx, ry = ranks(x), ranks(y)
+    mx, my = mean(rx), mean(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    sxx = sum((a - mx) ** 2 for a in rx)
+    syy = sum((b - my) ** 2 for b in ry)
+    return sxy / (sxx * syy) ** 0.5 if sxx and syy else None
+
+
+def rank_agreement(results: dict) -> list:
+    """Do the frozen protocols (and FT-10%) rank the rows as LP-100% does? Spearman over the rows
+    with both means."""
+    lines = []
+    for protocol in ('ft10', ) + FROZEN:
+        rows = [r for r in results.values() if units(r, 'lp') and units(r, protocol)]
+        rho = spearman([mean(units(r, 'lp')) for r in rows],
+                       [mean(units(r, protocol)) for r in rows])
+        column = COLUMNS.get(protocol) or FROZEN_COLUMNS[protocol]
+        if rho is None:
+            lines.append(f'- {column} vs LP-100%: not measured ({len(rows)} rows with both)')
+        else:
+            lines.append(f'- {column} vs LP-100%: Spearman {rho:+.2f} over {len(rows)} rows')
     return lines
 
 
@@ -300,32 +478,45 @@ def environment() -> str:
 
 
 def write_table(results: dict, args, wall: float) -> str:
+    frozen = [p for p in FROZEN if any(r.get(p) for r in results.values())]
+    spread = ('mean ± std over the pre-training seeds (each the mean of its evaluation seeds)'
+              if len(args.pretrain_seeds) > 1 else 'mean ± std over the evaluation seeds')
     lines = ['# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)', '',
              environment(), '',
              f'Pre-training: CamVid train images (367, labels unused) at 240x180, 128 px views, '
-             f'batch 16, {args.pretrain_iters or 120} iterations, seed 0. Evaluation at 240x180 '
+             f'batch 16, {args.pretrain_iters or 120} iterations, pre-training seeds '
+             f'{", ".join(map(str, args.pretrain_seeds))}. Evaluation at 240x180 '
              f'(scored at 480x360): LP-100% and FT-10% (37 images, seeded split), '
              f'{args.eval_iters or 100} iterations at batch 8, training seeds '
              f'{", ".join(map(str, args.seeds))}. LP-100% of checkpoints without a decoder (and of '
-             'random init) reads the backbone map directly. Benchmark wall time on this machine (all stages, summed over resumed runs): '
-             f'{wall / 60:.1f} min (**machine-dependent**; the mIoU are the result).', '',
-             '| pre-training | decoder | level | contrastive | LP-100% | FT-10% | pre-train s | '
-             'final loss |', '|---|---|---|---|---|---|---|---|']
+             'random init) reads the backbone map directly.'
+             + (f' Frozen protocols ({", ".join(FROZEN_COLUMNS[p] for p in frozen)}: '
+                '`tools/evaluate_frozen.py`, seed 0, `' + ' '.join(FROZEN_OPTIONS) + '`) on the '
+                'map LP-100% reads (decoder output, else `backbone.layer4`).' if frozen else '')
+             + f' Cells: {spread}. Benchmark wall time on this machine (all stages, summed over '
+             f'resumed runs): {wall / 60:.1f} min (**machine-dependent**; the mIoU are the '
+             'result).', '',
+             '| pre-training | decoder | level | contrastive | LP-100% | FT-10% | '
+             + ''.join(f'{FROZEN_COLUMNS[p]} | ' for p in frozen) + 'pre-train s | final loss |',
+             '|---|---|---|---|---|---|' + '---|' * len(frozen) + '---|---|']
     for name, r in results.items():
         pre = r.get('pretrain', {})
         loss = pre.get('final_loss')
         lines.append(
             f'| {r["label"]} | {"yes" if r["decoder"] else "no"} | {r["level"]} | '
             f'{"–" if r["contrastive"] is None else "yes" if r["contrastive"] else "no"} | '
-            f'{cell(r.get("lp"))} | {cell(r.get("ft10"))} | {pre.get("seconds", "–")} | '
-            f'{"–" if loss is None else f"{loss:.3f}"} |'
+            f'{cell(units(r, "lp"))} | {cell(units(r, "ft10"))} | '
+            + ''.join(f'{cell(units(r, p))} | ' for p in frozen)
+            + f'{pre.get("seconds", "–")} | {"–" if loss is None else f"{loss:.3f}"} |'
             + (f' failed: {r["error"]}' if 'error' in r else ''))
-    lines += ['', 'Reference findings at this scale (computed from the table):', '',
-              *findings(results)]
+    lines += ['', 'Reference findings at this scale (computed from the table; a comparison counts '
+              'when the difference of the means is beyond twice the combined standard error):',
+              '', *findings(results)]
     variants = variant_findings(results)
     if variants:
-        lines += ['', 'Variants against their method (mean ± std over the evaluation seeds; '
-                  'pre-training seed 0 for both):', '', *variants]
+        lines += ['', f'Variants against their method ({spread}):', '', *variants]
+    lines += ['', 'Do the other protocols rank the rows as LP-100% does?', '',
+              *rank_agreement(results)]
     return '\n'.join(lines) + '\n'
 
 
@@ -335,6 +526,12 @@ def main():
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'camvid_quality'))
     parser.add_argument('--methods', nargs='+', choices=list(METHODS), default=list(PRIORITY))
     parser.add_argument('--seeds', nargs='+', type=int, default=[0], help='evaluation seeds')
+    parser.add_argument('--pretrain-seeds', nargs='+', type=int, default=[0],
+                        help='pre-training seeds (each evaluated with every --seeds)')
+    parser.add_argument('--frozen', nargs='*', choices=FROZEN, default=list(FROZEN),
+                        help='frozen-feature protocols per checkpoint (none: --frozen alone)')
+    parser.add_argument('--frozen-max-images', type=int,
+                        help='frozen protocols on the first images of each split only (smoke runs)')
     parser.add_argument('--jobs', type=int, default=1, help='methods run at once')
     parser.add_argument('--workers', type=int, default=4, help='pre-training data workers')
     parser.add_argument('--pretrain-iters', type=int, help='override the 120 iterations')

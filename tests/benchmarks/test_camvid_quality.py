@@ -77,17 +77,27 @@ def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
     proc = subprocess.run(
         [sys.executable, osp.join(ROOT, 'benchmarks', 'camvid_quality.py'), '--data-root',
          camvid_root, '--methods', 'plmoco', '--pretrain-iters', '2', '--eval-iters', '2',
+         '--pretrain-seeds', '1', '--frozen', 'knn', '--frozen-max-images', '4',
          '--workers', '0', '--work-dir', str(tmp_path / 'work'), '--out', str(out)],
         capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     record = json.loads((tmp_path / 'table.json').read_text())['plmoco']
-    assert record['pretrain']['iters'] == 2
+    # pre-training seed 1: its own work dir, the seed in the config that ran
+    pre = record['runs']['1']['pretrain']
+    assert pre['iters'] == 2 and pre['seed'] == 1 and '/pretrain/plmoco_ps1/' in pre['checkpoint']
+    ran = next((tmp_path / 'work' / 'pretrain' / 'plmoco_ps1').glob('*/vis_data/config.py'))
+    assert 'seed=1' in ran.read_text().replace(' ', '')
     assert 0 <= record['lp'][0] <= 100 and 0 <= record['ft10'][0] <= 100
-    config = (tmp_path / 'work' / 'eval' / 'plmoco').glob('*/lp/seed0/config.py')
+    config = (tmp_path / 'work' / 'eval' / 'plmoco_ps1').glob('*/lp/seed0/config.py')
     assert 'num_convs=0' in next(config).read_text().replace(' ', '')
-    split = next((tmp_path / 'work' / 'eval' / 'plmoco').glob('*/ft10/seed0/eval_result.json'))
+    split = next((tmp_path / 'work' / 'eval' / 'plmoco_ps1').glob('*/ft10/seed0/eval_result.json'))
     assert json.loads(split.read_text())['mIoU'] == record['ft10'][0]
+    # the frozen kNN read the backbone map LP-100% reads, on the first 4 images of each split
+    knn = next((tmp_path / 'work' / 'eval_frozen' / 'plmoco_ps1').glob(
+        '*/knn-backbone.layer4/seed0/eval_result.json'))
+    assert json.loads(knn.read_text())['mIoU'] == record['knn'][0]
     table = out.read_text()
+    assert '| LP-100% | FT-10% | kNN | pre-train s |' in table
     assert '| PLMoCo w/o dec | no | patch | yes |' in table
     assert 'Reference findings at this scale' in table
 
@@ -118,3 +128,134 @@ def test_variants_are_judged_against_twice_the_combined_standard_error():
     # variants stay out of the level means of the reference findings: PLMoCo w/ and w/o dec only
     assert 'mean of 2 contrastive patch-level runs 25.50 vs 1 image-level 10.00' in \
         bench.findings(results)[2]
+
+
+def seeded_results(bench, rows):
+    """rows: name -> {protocol: [[values of pre-training seed 0], [seed 1], ...]}."""
+    out = {}
+    for name, protocols in rows.items():
+        _, decoder, level, contrastive, label = bench.METHODS[name]
+        runs = {}
+        for protocol, per_seed in protocols.items():
+            for seed, values in enumerate(per_seed):
+                runs.setdefault(str(seed), {})[protocol] = values
+        out[name] = dict(name=name, label=label, decoder=decoder, level=level,
+                         contrastive=contrastive, runs=runs,
+                         **{p: [v for vs in per_seed for v in vs]
+                            for p, per_seed in protocols.items()})
+    return out
+
+
+def test_rows_spread_over_pretraining_seeds():
+    """With several pre-training seeds a row's values are one per seed (the mean of its
+    evaluation seeds); with one, its evaluation seeds."""
+    bench = load_benchmark()
+    results = seeded_results(bench, {'plmoco-dec': {'lp': [[10., 12.], [20., 22.], [30., 32.]]},
+                                     'plmoco': {'lp': [[5., 6., 7.]]}})
+    assert bench.units(results['plmoco-dec'], 'lp') == [11., 21., 31.]
+    assert bench.cell(bench.units(results['plmoco-dec'], 'lp')) == '21.00 ± 10.00'
+    assert bench.units(results['plmoco'], 'lp') == [5., 6., 7.]
+    assert bench.units(results['plmoco'], 'ft10') == []
+
+
+def test_findings_count_differences_beyond_twice_the_combined_standard_error():
+    bench = load_benchmark()
+    # std 1 over 3 seeds each: 2 SE = 2 * sqrt(1/3 + 1/3) = 1.63
+    spread = [-1., 0., 1.]
+
+    def row(m):
+        return {'lp': [[m + d] for d in spread], 'ft10': [[m + d] for d in spread]}
+    rows = {'plmoco-dec': row(30.), 'plmoco': row(25.), 'mocodec-dec': row(24.), 'mocov2': row(20.),
+            'plsiam-dec': row(29.), 'detcons-dec': row(28.), 'detconb-dec': row(27.5)}
+    lines = bench.findings(seeded_results(bench, rows))
+    assert lines[0].startswith('- Pre-training with a decoder helps (LP-100%): holds (')
+    assert 'PLMoCo w/dec 30.00 ± 1.00 vs PLMoCo w/o dec 25.00 ± 1.00 (+5.00, 2 SE 1.63)' in lines[0]
+    # PLMoCo 30 vs PLSiam 29 and DetCon-S 28 vs DetCon-B 27.5: both within the spread
+    assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
+                               'linear probe: within the spread')
+    rows['plsiam-dec'] = row(20.)
+    lines = bench.findings(seeded_results(bench, rows))
+    assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
+                               'linear probe: mixed (1 of 2 comparisons for it and 0 against it')
+    rows.update({'plmoco-dec': row(20.), 'mocodec-dec': row(15.)})
+    assert bench.findings(seeded_results(bench, rows))[0].startswith(
+        '- Pre-training with a decoder helps (LP-100%): does not hold (')
+    # one seed per row: judged by the signs of the means, and it says so
+    one = fake_results(bench, {'plmoco-dec': (30., 1.), 'plmoco': (20., 2.)})
+    assert bench.findings(one)[0].startswith('- Pre-training with a decoder helps (LP-100%): holds '
+                                             'by the means (one seed: no spread to judge by)')
+
+
+def test_spearman_matches_scipy_with_ties():
+    stats = pytest.importorskip('scipy.stats')
+    import random
+    bench = load_benchmark()
+    rng = random.Random(0)
+    for _ in range(20):
+        n = rng.randint(3, 9)
+        x = [float(rng.randint(0, 4)) for _ in range(n)]
+        y = [float(rng.randint(0, 4)) for _ in range(n)]
+        expected = stats.spearmanr(x, y).correlation
+        got = bench.spearman(x, y)
+        if expected != expected:  # nan: a constant side
+            assert got is None
+        else:
+            assert got == pytest.approx(expected, abs=1e-12)
+    assert bench.spearman([1., 2.], [2., 1.]) is None
+
+
+def test_rank_agreement_over_the_rows():
+    bench = load_benchmark()
+    rows = {'random': {'lp': [[10.]], 'knn': [[30.]]},
+            'plmoco': {'lp': [[20.]], 'knn': [[40.]]},
+            'plmoco-dec': {'lp': [[30.]], 'knn': [[35.]]},
+            'mocov2': {'lp': [[15.]]}}
+    lines = bench.rank_agreement(seeded_results(bench, rows))
+    # kNN ranks random < PLMoCo w/dec < PLMoCo w/o dec; LP: random < w/o < w/dec -> rho 0.5
+    assert '- kNN vs LP-100%: Spearman +0.50 over 3 rows' in lines
+    assert '- FT-10% vs LP-100%: not measured (0 rows with both)' in lines
+
+
+def test_run_method_runs_every_pretraining_seed(monkeypatch, tmp_path):
+    """Each pre-training seed gets its own run name, its own evaluations and frozen protocols;
+    the row keeps all values and the per-seed ones; random init is evaluated once."""
+    bench = load_benchmark()
+    calls = []
+
+    def pretrain(name, seed, args, env):
+        calls.append(('pretrain', name, seed))
+        return dict(checkpoint=f'{name}-{seed}.pth', seconds=10. * (seed + 1), seed=seed,
+                    final_loss=1. + seed, iters=2)
+
+    def evaluate(name, run_id, checkpoint, protocol, args, env):
+        calls.append((protocol, run_id, checkpoint))
+        base = int(run_id[-1]) if '_ps' in run_id else 0
+        return [dict(mIoU=10. * base + s + (protocol == 'ft10')) for s in args.seeds]
+
+    def evaluate_frozen(name, run_id, checkpoint, args, env):
+        calls.append(('frozen', run_id, checkpoint))
+        return {'knn': 50. + (int(run_id[-1]) if '_ps' in run_id else 0)}
+
+    monkeypatch.setattr(bench, 'pretrain', pretrain)
+    monkeypatch.setattr(bench, 'evaluate', evaluate)
+    monkeypatch.setattr(bench, 'evaluate_frozen', evaluate_frozen)
+
+    class Args:
+        seeds = [0, 1]
+        pretrain_seeds = [0, 2]
+        frozen = ['knn']
+    row = bench.run_method('plmoco', Args, {})
+    assert ('pretrain', 'plmoco', 2) in calls and ('lp', 'plmoco_ps2', 'plmoco-2.pth') in calls
+    assert ('frozen', 'plmoco', 'plmoco-0.pth') in calls
+    assert row['lp'] == [0., 1., 20., 21.] and row['knn'] == [50., 52.]
+    assert bench.units(row, 'lp') == [0.5, 20.5] and bench.units(row, 'knn') == [50., 52.]
+    assert row['pretrain'] == dict(seconds=20., final_loss=2., seeds=[0, 2])
+    calls.clear()
+    random_row = bench.run_method('random', Args, {})
+    assert [c for c in calls if c[0] == 'lp'] == [('lp', 'random', 'none')]
+    assert 'pretrain' not in random_row and random_row['ft10'] == [1., 2.]
+    table = bench.write_table({'plmoco': row, 'random': random_row}, type(
+        'A', (), dict(Args.__dict__, pretrain_iters=None, eval_iters=None)), 60.)
+    assert '| PLMoCo w/o dec | no | patch | yes | 10.50 ± 14.14 | 11.50 ± 14.14 | 51.00 ± 1.41 | ' \
+        '20.0 | 2.000 |' in table
+    assert 'Cells: mean ± std over the pre-training seeds' in table
