@@ -83,8 +83,11 @@ def check_fits(converted: Dict[str, torch.Tensor],
             f'Use backbone {use} in the segmentation config.')
     for k, v in converted.items():
         if k in model_state and tuple(model_state[k].shape) != tuple(v.shape):
-            raise ValueError(f'shape mismatch at {k!r}: checkpoint {tuple(v.shape)} vs model '
-                             f'{tuple(model_state[k].shape)}')
+            # same layer names, other widths (e.g. PSPNet 128 vs PSPNet-256): a decoder mismatch
+            what = ('the pre-trained decoder does not fit the head: '
+                    if k.startswith('decode_head.') else '')
+            raise ValueError(f'{what}shape mismatch at {k!r} (the first mismatched key): '
+                             f'checkpoint {tuple(v.shape)} vs model {tuple(model_state[k].shape)}')
     missing = [k for k in model_state if k not in converted and not k.endswith('num_batches_tracked')]
     unexpected = [k for k in converted if k not in model_state]
     missing_backbone = [k for k in missing if k.startswith('backbone.')]
