@@ -51,5 +51,43 @@ aspp_decoder = dict(
     dropout_ratio=0.1,
     norm_cfg=ssl_norm_cfg,
     align_corners=False)
+# DeepLabv3+ decoder (DepthwiseSeparableASPPHead): separable ASPP on stage 4 plus a skip from stage 1
+# (in_index 0 of the backbone's outputs: c1_in_channels, projected to c1_channels by c1_bottleneck),
+# fused by two separable 3x3 convs (sep_bottleneck). Channels as in MMSeg's ResNet-18 DeepLabv3+.
+# Its output is at the stride of stage 1 (4), twice as fine as the other decoders' (8).
+dlv3p_decoder = dict(
+    type='mmseg.DepthwiseSeparableASPPHead',
+    in_channels=512,
+    in_index=3,
+    channels=128,
+    dilations=(1, 12, 24, 36),
+    c1_in_channels=64,
+    c1_channels=12,
+    dropout_ratio=0.1,
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
+# Non-local decoder (NLHead): conv, embedded-Gaussian non-local block, conv, concat with the input,
+# fuse conv; channels as the ResNet-18 PSP/ASPP decoders (MMSeg has no ResNet-18 NLNet config)
+nl_decoder = dict(
+    type='mmseg.NLHead',
+    in_channels=512,
+    in_index=3,
+    channels=128,
+    dropout_ratio=0.1,
+    reduction=2,
+    use_scale=True,
+    mode='embedded_gaussian',
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
+# PSPNet with 256 output channels (the draft report's PSPNet*), at every depth
+psp256_decoder = dict(
+    type='mmseg.PSPHead',
+    in_channels=512,
+    in_index=3,
+    channels=256,
+    pool_scales=(1, 2, 3, 6),
+    dropout_ratio=0.1,
+    norm_cfg=ssl_norm_cfg,
+    align_corners=False)
 # channels of each decoder's output (the input of a w/dec projector)
-decoder_channels = dict(mocofcn=256, psp=128, aspp=128)
+decoder_channels = dict(mocofcn=256, psp=128, aspp=128, dlv3p=128, nl=128, psp256=256)

@@ -2,3 +2,4 @@
 _base_ = './r50-d8.py'
 backbone = dict(dilations=(1, 1, 1, 2), strides=(1, 2, 2, 1))
 aspp_decoder = dict(dilations=(1, 6, 12, 18))
+dlv3p_decoder = dict(dilations=(1, 6, 12, 18))

@@ -8,7 +8,14 @@ LP_CONFIGS = {
     'mocofcn': 'seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py',
     'psp': 'seg/pspnet/pspnet_r18-d8_lp-300i_toyscenes.py',
     'aspp': 'seg/deeplabv3/deeplabv3_r18-d8_lp-300i_toyscenes.py',
+    'dlv3p': 'seg/deeplabv3plus/deeplabv3plus_r18-d8_lp-300i_toyscenes.py',
+    'nl': 'seg/nonlocal/nonlocal_r18-d8_lp-300i_toyscenes.py',
+    'psp256': 'seg/pspnet256/pspnet256_r18-d8_lp-300i_toyscenes.py',
 }
+# layers of a head beyond its input conv that must stay frozen too (DeepLabv3+: the stage-1 skip's
+# projection and the fuse convs; Non-local: the attention block)
+EXTRA_FROZEN = {'dlv3p': ('decode_head.c1_bottleneck.', 'decode_head.sep_bottleneck.'),
+                'nl': ('decode_head.nl_block.', )}
 
 
 def _changed(before, after):
@@ -30,6 +37,13 @@ def test_linear_probe_changes_only_conv_seg(head, toy_root, tmp_path):
     assert set(_changed(before, after)) == conv_seg
     trainable = {n for n, p in runner.model.named_parameters() if p.requires_grad}
     assert trainable == conv_seg
+    for prefix in EXTRA_FROZEN.get(head, ()):
+        params = [k for k in before if k.startswith(prefix) and k.endswith('weight')]
+        stats = [k for k in bn_buffers if k.startswith(prefix)]
+        assert params and (stats or prefix.endswith('nl_block.')), prefix  # in the comparison
+        if stats:  # and its BatchNorms in eval mode
+            module = runner.model.get_submodule(stats[0].rsplit('.', 1)[0])
+            assert not module.training, stats[0]
 
 
 def test_fine_tune_moves_the_encoder_and_its_statistics(toy_root, tmp_path):
