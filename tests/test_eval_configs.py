@@ -10,7 +10,8 @@ from mmengine.registry import init_default_scope
 from ssl4dp_mm.datasets.label_split import split_path, split_tag
 from tests.conftest import config_path, load_tool
 
-HEAD_DIRS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3'}
+HEAD_DIRS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3', 'dlv3p': 'deeplabv3plus',
+             'nl': 'nonlocal', 'psp256': 'pspnet256'}
 # (dataset, protocol) -> (lr, iters, cosine eta_min or None, batch, num_classes): the issue's table
 REFERENCE = {
     ('voc', 'ft10'): (0.001, 5000, None, 16, 21),
@@ -84,6 +85,7 @@ VARIANT_BASES = sorted(glob.glob(config_path('_base_', 'models', '*_r*-d*_seg.py
 
 def test_variant_walk_is_not_empty():
     assert len(VARIANT_BASES) >= 15
+    assert {osp.basename(p).split('_')[0] for p in VARIANT_BASES} == set(HEAD_DIRS.values())
 
 
 @pytest.mark.parametrize('path', VARIANT_BASES, ids=osp.basename)
@@ -103,7 +105,7 @@ def test_evaluate_backbone_swap_equals_the_model_base(path):
     assert base.backbone.depth == int(backbone[1:3])
     if backbone.endswith('d16'):
         assert tuple(base.backbone.strides) == (1, 2, 2, 1)
-        if head == 'aspp':
+        if head in ('aspp', 'dlv3p'):
             assert tuple(base.decode_head.dilations) == (1, 6, 12, 18)
     else:
         assert tuple(base.backbone.strides) == (1, 2, 1, 1)

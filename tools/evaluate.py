@@ -1,7 +1,8 @@
 """One command per evaluation: convert a checkpoint, train a segmentation protocol, test, record
 mIoU.
 
-    python tools/evaluate.py CKPT --head {mocofcn,psp,aspp} --protocol {lp,ft10,ft100} [...]
+    python tools/evaluate.py CKPT --head {mocofcn,psp,aspp,dlv3p,nl,psp256}
+        --protocol {lp,ft10,ft100} [...]
         --dataset {toy,camvid,voc,cityscapes} [--backbone r18-d8] [--seeds 0 1 2 3 4]
         [--name NAME] [--work-dir work_dirs/eval] [--data-root DIR] [--iters N]
         [--label-fraction 0.1] [--split-seed 0] [--config LEAF.py] [--cfg-options k=v ...]
@@ -38,8 +39,10 @@ import time
 from mmengine.config import Config, DictAction
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-HEADS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3'}  # --head -> config folder
-DECODER_VARS = {'mocofcn': 'mocofcn_decoder', 'psp': 'psp_decoder', 'aspp': 'aspp_decoder'}
+# --head -> config folder
+HEADS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3', 'dlv3p': 'deeplabv3plus',
+         'nl': 'nonlocal', 'psp256': 'pspnet256'}
+DECODER_VARS = {head: f'{head}_decoder' for head in HEADS}  # the decoder dict of r18-d8.py & co.
 # --dataset -> (config suffix, iteration tag of each protocol's leaf config)
 DATASETS = {
     'toy': ('toyscenes', dict(ft10='300i', lp='300i', ft100='300i')),

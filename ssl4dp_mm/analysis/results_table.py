@@ -22,7 +22,8 @@ RECORD_NAME = 'eval_result.json'
 REQUIRED = ('name', 'head', 'backbone', 'dataset', 'column', 'seed')
 # frozen-feature columns (tools/evaluate_frozen.py), in this order after FT-100%
 FROZEN_ORDER = ('retrieval', 'kNN', 'K-means', 'SVM mAP')
-HEAD_TITLES = {'mocofcn': 'MoCoFCN', 'psp': 'PSPNet', 'aspp': 'DeepLabv3'}
+HEAD_TITLES = {'mocofcn': 'MoCoFCN', 'psp': 'PSPNet', 'aspp': 'DeepLabv3', 'dlv3p': 'DeepLabv3+',
+               'nl': 'Non-local', 'psp256': 'PSPNet-256'}
 DATASET_TITLES = {
     'toy': 'toy scenes',
     'camvid': 'CamVid',
