@@ -20,8 +20,10 @@ def convert(src: str, dst: str, seg_config: str = None, verbose: bool = True) ->
     """
     from ssl4dp_mm.utils import (check_fits, load_checkpoint_file, save_checkpoint_atomic,
                                  to_seg_state_dict)
+    from ssl4dp_mm.utils.checkpoint_layouts import state_dict_of
+    from ssl4dp_mm.utils.vit_layouts import fit_vit, vit_grid
     ckpt = load_checkpoint_file(src)
-    state_dict = ckpt.get('state_dict', ckpt)
+    state_dict = state_dict_of(ckpt)
     converted, source = to_seg_state_dict(state_dict)
     report = dict(source=source, missing=[], unexpected=[], num_keys=len(converted))
     if seg_config is not None:
@@ -32,6 +34,9 @@ def convert(src: str, dst: str, seg_config: str = None, verbose: bool = True) ->
         model_cfg.pop('pretrained', None)
         model = MODELS.build(model_cfg)
         try:
+            # a ViT: depth / width / patch size named when they differ, pos_embed resized
+            converted = fit_vit(converted, model.state_dict(), vit_grid(model.backbone),
+                                source=src)
             missing, unexpected = check_fits(converted, model.state_dict(),
                                              cfg.model.backbone.get('type', '?'))
         except ValueError as err:
@@ -49,7 +54,8 @@ def convert(src: str, dst: str, seg_config: str = None, verbose: bool = True) ->
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('src', help='pre-training checkpoint (ssl4dp_mm, MMSelfSup or torchvision)')
+    parser.add_argument('src', help='pre-training checkpoint (ssl4dp_mm, MMSelfSup, torchvision, '
+                        'facebookresearch/moco, timm / DINO ViT)')
     parser.add_argument('dst', help='output MMSeg checkpoint')
     parser.add_argument('--seg-config', help='segmentation config whose model must fit the weights')
     args = parser.parse_args(argv)

@@ -9,6 +9,29 @@ from mmselfsup.models.algorithms.base import BaseModel
 from ..utils.decoder import build_decoder
 
 
+def check_token_grid(backbone: nn.Module, img: torch.Tensor) -> None:
+    """Refuse views that a patch-embedding backbone (ViT) would pad.
+
+    The cell geometry (``ssl4dp_mm.models.utils.patch_matching``, mask pooling) takes an h x w map
+    to tile the view exactly. A ViT cuts the view into ``patch_size`` squares and MMSeg's
+    ``PatchEmbed`` pads a view that is not a multiple of it (``patch_pad='corner'``: at the bottom
+    and right), so its last tokens would cover padding and every cell centre would be off. ResNets
+    have no ``patch_size`` and are not checked.
+
+    Args:
+        backbone (nn.Module): The encoder.
+        img (torch.Tensor): NxCxHxW views.
+
+    Raises:
+        ValueError: If H or W is not a multiple of the backbone's ``patch_size``.
+    """
+    patch = getattr(backbone, 'patch_size', None)
+    if isinstance(patch, int) and (img.shape[-2] % patch or img.shape[-1] % patch):
+        raise ValueError(f'views of {img.shape[-2]}x{img.shape[-1]} px are not a multiple of the '
+                         f'ViT patch size {patch}: the token map would not tile the view (set the '
+                         'crop size of the view pipeline to a multiple of it)')
+
+
 class EncoderDecoderSSL(BaseModel):
     """Backbone, optional MMSeg decode head as decoder, neck and head.
 
@@ -18,7 +41,8 @@ class EncoderDecoderSSL(BaseModel):
     ``tools/convert_checkpoint.py`` maps ``decoder.*`` to the segmentation model's ``decode_head.*``.
 
     Args:
-        backbone (dict): Backbone config (an MMSeg ResNet so that keys match the segmentation model).
+        backbone (dict): Backbone config (an MMSeg ResNet or VisionTransformer, so that keys match
+            the segmentation model; a ViT's patch tokens, class token dropped, are the cells).
         neck (dict, optional): Projector config. Defaults to None.
         head (dict, optional): Loss head config. Defaults to None.
         decoder (dict, optional): Decode-head config, e.g. ``dict(type='mmseg.FCNHead', ...)``; its
@@ -75,6 +99,7 @@ class EncoderDecoderSSL(BaseModel):
                 online ones. Defaults to None.
         """
         modules = modules if modules is not None else self.online_modules()
+        check_token_grid(modules['backbone'], img)
         feats = modules['backbone'](img)
         if 'decoder' in modules:
             return modules['decoder']._forward_feature(feats)
