@@ -27,6 +27,7 @@ from mmselfsup.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
 from ..utils.checkpoint_io import load_checkpoint_file
 from ..utils.checkpoint_layouts import state_dict_of, to_backbone_layout, variant_name
 from ..utils.convert import stem_kind
+from ..utils.vit_layouts import fit_vit, vit_grid
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -40,7 +41,9 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
       layout of :mod:`ssl4dp_mm.utils.checkpoint_layouts`: facebookresearch/moco
       (``state_dict`` with ``module.encoder_q.*``; ``fc.*``, the key encoder and the queue are
       dropped), torchvision (bare ``conv1.weight``, ``layer1.*``; ``fc.*`` dropped), MMSelfSup's
-      model zoo or our own runs (``backbone.*``). It is read with
+      model zoo or our own runs (``backbone.*``), a timm ViT or DINO's released backbone (bare
+      ``blocks.N.*``, ``patch_embed.proj.*``), DINO's training checkpoint (its ``teacher``), the
+      ViTs mapped to MMSeg's ``VisionTransformer`` names. It is read with
       :func:`ssl4dp_mm.utils.load_checkpoint_file` (``weights_only=True``).
     - ``checkpoint_prefixes`` (sequence of str): which of its keys to load. Defaults to
       ``('backbone.',)``.
@@ -49,7 +52,9 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     key the model lacks, another shape, or a plain-stem ResNet checkpoint (the three public
     layouts) for a deep-stem ``ResNetV1c`` model (or the reverse) raises a ``ValueError`` that
     names the key, the file and, for a stem mismatch, the backbone variant to use (e.g.
-    ``r50b-d8``).
+    ``r50b-d8``); for a ViT, a depth, width, patch-size, final-norm or patch-bias mismatch is named
+    with the backbone setting to change, and a ``pos_embed`` for another grid is resized to the
+    model's (``ssl4dp_mm.utils.vit_layouts.fit_vit``).
     The filled sub-modules are marked initialised (``is_init = True``), so the runner's
     ``init_weights``, which comes after the optimizer is built, does not overwrite them.
 
@@ -109,6 +114,8 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
                     f'stem would stay random. Use the {use} variant (backbone {backbone_type}, '
                     f'configs/_base_/models/{use}.py; e.g. the *_{use}-*_from-mocov2.py configs) '
                     'in pre-training and segmentation')
+            src = fit_vit(src, own, vit_grid(model.get_submodule(prefix.rstrip('.'))), prefix,
+                          path)
         expected = {k for k in own if k.startswith(prefixes)}
         missing = sorted(k for k in expected - set(src) if not k.endswith('num_batches_tracked'))
         unexpected = sorted(set(src) - expected)

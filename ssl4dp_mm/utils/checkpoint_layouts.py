@@ -12,6 +12,9 @@ layout         keys                                         where from
 ``mmselfsup``  ``backbone.conv1.weight``, ``neck.*``, ...   MMSelfSup's model zoo / training runs;
                                                             also our own runs without a decoder
 ``ssl4dp_mm``  ``backbone.*``, ``decoder.*``, ``neck.*``    our own pre-training runs with a decoder
+``timm``       ``cls_token``, ``pos_embed``,                timm ViTs; DINO's released backbones
+               ``patch_embed.proj.*``, ``blocks.N.*``       (``dino_deitsmall16_pretrain.pth``, ...)
+``dino``       ``teacher``: ``backbone.blocks.N.*``, ...    DINO's training ``checkpoint.pth``
 ============== ============================================ =========================================
 
 :func:`to_backbone_layout` maps any of them to our model's key names: the query encoder of ``moco``
@@ -20,21 +23,33 @@ MoCo's projection MLP or ImageNet's classifier); ``mmselfsup`` and ``ssl4dp_mm``
 they are. The three public layouts are torchvision ResNets with the *plain* stem (one 7x7 conv,
 ``conv1``/``bn1``): they pair with MMSeg's ``ResNet`` (our ``r18b`` / ``r50b`` variants), not with
 the deep-stem ``ResNetV1c`` of MMSeg's default configs; :func:`variant_name` names the variant that
-fits a checkpoint, for error messages.
+fits a checkpoint, for error messages. The two ViT layouts are mapped to MMSeg's
+``VisionTransformer`` names by :mod:`ssl4dp_mm.utils.vit_layouts` (``blocks.N.attn.qkv`` ->
+``backbone.layers.N.attn.attn.in_proj_*``, ...; the classifier ``head.*`` dropped).
 """
 from collections import OrderedDict
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 
-LAYOUTS = ('moco', 'torchvision', 'mmselfsup', 'ssl4dp_mm')
+from .vit_layouts import VIT_PREFIXES, timm_to_mmseg, vit_prefix
+
+LAYOUTS = ('moco', 'torchvision', 'mmselfsup', 'ssl4dp_mm', 'timm', 'dino')
 # prefixes under which official MoCo-style training checkpoints keep the query encoder
 _ENCODER_PREFIXES = ('module.encoder_q.', 'encoder_q.', 'module.')
 
 
 def state_dict_of(ckpt: dict) -> Dict[str, torch.Tensor]:
-    """The state dict inside a loaded checkpoint (``ckpt['state_dict']``, else ``ckpt`` itself)."""
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    """The state dict inside a loaded checkpoint: ``ckpt['state_dict']``; for DINO's training
+    checkpoint the ``teacher`` (the network DINO evaluates); for DeiT / MAE-style ones ``model``;
+    else ``ckpt`` itself."""
+    state = None
+    if isinstance(ckpt, dict):
+        state = ckpt
+        for key in ('state_dict', 'teacher', 'model'):
+            if key in ckpt:
+                state = ckpt[key]
+                break
     if not isinstance(state, dict):
         raise ValueError(f'checkpoint holds no state dict (found {type(state).__name__})')
     return state
@@ -57,6 +72,9 @@ def detect_layout(state_dict: Dict[str, torch.Tensor]) -> str:
         ValueError: If the keys fit none of them; the message lists the first keys.
     """
     keys = set(state_dict)
+    prefix = vit_prefix(keys)
+    if prefix is not None:
+        return VIT_PREFIXES[prefix]
     if any(k.startswith('backbone.') for k in keys):
         return 'ssl4dp_mm' if any(k.startswith('decoder.') for k in keys) else 'mmselfsup'
     for prefix in _ENCODER_PREFIXES:
@@ -66,8 +84,9 @@ def detect_layout(state_dict: Dict[str, torch.Tensor]) -> str:
         return 'torchvision'
     sample = ', '.join(list(state_dict)[:5])
     raise ValueError('unrecognised checkpoint layout: expected backbone.* keys (ssl4dp_mm / '
-                     'MMSelfSup), module.encoder_q.* (facebookresearch/moco) or a torchvision '
-                     f'ResNet (conv1.*, layer1.*); first keys: {sample}')
+                     'MMSelfSup), module.encoder_q.* (facebookresearch/moco), a torchvision '
+                     'ResNet (conv1.*, layer1.*) or a timm / DINO ViT (patch_embed.proj.*, '
+                     f'blocks.N.*); first keys: {sample}')
 
 
 def to_backbone_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict, str]:
@@ -80,11 +99,14 @@ def to_backbone_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict
         tuple[OrderedDict, str]: The mapped state dict and the detected layout. For 'moco' and
         'torchvision' it holds ``backbone.<torchvision key>`` for every key but ``fc.*`` (for
         'moco', only the query encoder: the key encoder and the queue are dropped); for
-        'mmselfsup' and 'ssl4dp_mm' every key, unchanged.
+        'timm' and 'dino' the ViT in MMSeg's names under ``backbone.`` (DINO's projection head
+        dropped); for 'mmselfsup' and 'ssl4dp_mm' every key, unchanged.
     """
     layout = detect_layout(state_dict)
     if layout in ('mmselfsup', 'ssl4dp_mm'):
         return OrderedDict(state_dict), layout
+    if layout in ('timm', 'dino'):
+        return timm_to_mmseg(state_dict, vit_prefix(state_dict)), layout
     prefix = ''
     if layout == 'moco':
         prefix = next(p for p in _ENCODER_PREFIXES if _is_torchvision_resnet(state_dict, p))
