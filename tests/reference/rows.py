@@ -4,14 +4,19 @@ import os.path as osp
 from tests.conftest import config_path
 
 DATASETS = ('voc12aug', 'cityscapes')
+# the pre-training decoders of the methods that take any (MoCoFCN, PSPNet, DeepLabv3, DeepLabv3+,
+# Non-local, PSPNet-256)
+DECODERS = ('mocofcn', 'psp', 'aspp', 'dlv3p', 'nl', 'psp256')
 # method -> (config folder, decoders with a config: None = w/o dec)
 METHODS = {
-    'mocodec': ('mocodec', (None, 'mocofcn', 'psp', 'aspp')),  # "MoCo" and "MoCo w/dec"
-    'plmoco': ('plmoco', (None, 'mocofcn', 'psp', 'aspp')),
-    'plmocoplus': ('plmocoplus', (None, 'mocofcn', 'psp', 'aspp')),
-    'plsiam': ('plsiam', ('mocofcn', 'psp', 'aspp')),
-    'p2vec': ('p2vec', ('mocofcn', 'psp', 'aspp')),
-    'prcl': ('prcl', ('mocofcn', 'psp', 'aspp')),
+    'mocodec': ('mocodec', (None, ) + DECODERS),  # "MoCo" and "MoCo w/dec"
+    'plmoco': ('plmoco', (None, ) + DECODERS),
+    'plmocoplus': ('plmocoplus', (None, ) + DECODERS),
+    'plsiam': ('plsiam', DECODERS),
+    'p2vec': ('p2vec', DECODERS),
+    'prcl': ('prcl', DECODERS),
+    'edmoco': ('edmoco', ('mocofcn', )),  # MoCo w/dec, encoder at 1/100 of the lr
+    'pledmoco': ('pledmoco', ('mocofcn', )),  # PLMoCo w/dec, encoder at 1/100 of the lr
     'rlmoco': ('rlmoco', (None, 'mocofcn')),
     'detcons': ('detcon', (None, 'mocofcn')),
     'detconb': ('detcon', (None, 'mocofcn')),
@@ -20,7 +25,8 @@ METHODS = {
     'mocov2': ('baselines', (None, )),  # MMSelfSup's own, for comparison
     'densecl': ('baselines', (None, )),
 }
-SEG_HEADS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3'}
+SEG_HEADS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3', 'dlv3p': 'deeplabv3plus',
+             'nl': 'nonlocal', 'psp256': 'pspnet256'}
 SEG_ITERS = {'voc12aug': dict(ft10='5k', lp='3k', ft100='30k'),
              'cityscapes': dict(ft10='15k', lp='9k', ft100='90k')}
 

@@ -15,8 +15,8 @@ from tests.reference.rows import (all_pretrain_rows, all_seg_leaves, epochs, exi
 R50B = Config.fromfile(config_path('_base_', 'models', 'r50b-d8.py'))
 PRETRAIN = all_pretrain_rows()
 SEG = all_seg_leaves()
-MOMENTUM_QUEUE = ('mocodec', 'plmoco', 'plmocoplus', 'rlmoco', 'exemplarv2', 'mocomc', 'mocov2',
-                  'densecl')
+MOMENTUM_QUEUE = ('mocodec', 'plmoco', 'edmoco', 'pledmoco', 'plmocoplus', 'rlmoco', 'exemplarv2',
+                  'mocomc', 'mocov2', 'densecl')
 # (dataset, protocol) -> (lr, iters, cosine eta_min or None, num_classes): the reference protocols
 PROTOCOLS = {
     ('voc12aug', 'ft10'): (0.001, 5000, None, 21),
@@ -29,11 +29,11 @@ PROTOCOLS = {
 
 
 def test_every_row_has_a_config_for_both_datasets():
-    assert len(PRETRAIN) == 2 * 33
+    assert len(PRETRAIN) == 2 * 53
     missing = [pretrain_config(*row) for row in PRETRAIN if not exists(pretrain_config(*row))]
     assert not missing
     missing = [seg_config(*leaf) for leaf in SEG if not exists(seg_config(*leaf))]
-    assert len(SEG) == 36 and not missing
+    assert len(SEG) == 72 and not missing
 
 
 def _transforms(cfg, kind):
@@ -82,6 +82,10 @@ def test_pretrain_reference_settings(method, decoder, dataset):
         assert cfg.model.get('decoder') is None
     else:
         assert cfg.model.decoder.to_dict() == R50B[f'{decoder}_decoder'].to_dict()
+    if method in ('edmoco', 'pledmoco'):  # the encoder at 1/100 of the lr, the rest at the base lr
+        assert ow.paramwise_cfg.custom_keys == {'backbone': dict(lr_mult=0.01)}
+    else:
+        assert 'custom_keys' not in ow.paramwise_cfg
     if method in MOMENTUM_QUEUE:
         assert (cfg.model.momentum, cfg.model.queue_len) == (0.999, 65536)
     if method == 'plmocoplus':

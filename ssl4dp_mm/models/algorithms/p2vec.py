@@ -33,7 +33,8 @@ class P2Vec(EncoderDecoderSSL):
     decoder (MoCoFCN, PSPHead, ASPPHead) unchanged, so its weights transfer to segmentation key
     for key. Several cells are masked in one pass (like BERT's masked tokens); a context then also
     misses the other masked cells, which only makes its task harder. The words come from a second,
-    unmasked backbone pass. Only the first view of ``inputs`` is used.
+    unmasked backbone pass. Only the first view of ``inputs`` is used. A decoder whose map is a
+    whole multiple of the word map (DeepLabv3+, stride 4) is average-pooled onto the word cells.
 
     Args:
         word_neck (dict): Word projector config (``DenseProjector``; input: the backbone's
@@ -65,9 +66,18 @@ class P2Vec(EncoderDecoderSSL):
         return F.normalize(self.word_neck([self.backbone(img)[self.in_index]])[0], dim=1)
 
     def contexts(self, img: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Images with the pixels of the ``mask`` cells (Nxhxw) zeroed -> contexts, NxCxhxw."""
+        """Images with the pixels of the ``mask`` cells (Nxhxw) zeroed -> contexts, NxCxhxw.
+
+        A decoder finer than the word map by a whole factor (DeepLabv3+: stride 4 against the
+        backbone's 8) is average-pooled onto the word cells before the projector, so each cell's
+        context is the mean of the decoder cells inside it (all of them masked when it is)."""
+        size = tuple(mask.shape[1:])
         mask = F.interpolate(mask[:, None].float(), size=img.shape[2:], mode='nearest')  # Nx1xHxW
-        return F.normalize(self.neck([self.encode(img * (1. - mask))])[0], dim=1)
+        feat = self.encode(img * (1. - mask))  # NxDxh'xw'
+        fh, fw = feat.shape[2:]
+        if (fh, fw) != size and fh % size[0] == 0 and fw % size[1] == 0:
+            feat = F.adaptive_avg_pool2d(feat, size)  # NxDxhxw
+        return F.normalize(self.neck([feat])[0], dim=1)
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
@@ -78,7 +88,8 @@ class P2Vec(EncoderDecoderSSL):
         ctx = self.contexts(img, mask)  # NxCxhxw
         if ctx.shape[2:] != words.shape[2:]:
             raise ValueError(f'P2Vec: context map {tuple(ctx.shape[2:])} and word map '
-                             f'{(h, w)} differ; the decoder must keep the backbone resolution')
+                             f'{(h, w)} differ; the decoder must keep the backbone resolution '
+                             'or a whole multiple of it')
 
         flat_mask = mask.flatten(1)  # Nx(h*w)
         q = ctx.flatten(2).transpose(1, 2)[flat_mask]  # MxC, contexts of masked cells

@@ -8,7 +8,7 @@ from ssl4dp_mm.models.utils import match_cells
 from tests.conftest import load_config
 
 METHODS = ('plmocoplus', 'plsiam', 'prcl', 'p2vec', 'plr')
-DECODERS = ('mocofcn', 'psp', 'aspp')
+DECODERS = ('mocofcn', 'psp', 'aspp', 'dlv3p', 'nl', 'psp256')
 
 
 def cfg_path(method: str, decoder: str = 'mocofcn') -> str:

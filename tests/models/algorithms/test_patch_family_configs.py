@@ -14,9 +14,11 @@ from tests.conftest import config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import DECODERS, METHODS, batch, cfg_path
 
 ALL_METHODS = METHODS + ('plmoco', 'mocodec')
-HEADS = dict(mocofcn='FCNHead', psp='PSPHead', aspp='ASPPHead')
+HEADS = dict(mocofcn='FCNHead', psp='PSPHead', aspp='ASPPHead', dlv3p='DepthwiseSeparableASPPHead',
+             nl='NLHead', psp256='PSPHead')
 SEG_BASES = dict(mocofcn='mocofcn_r18-d8_seg.py', psp='pspnet_r18-d8_seg.py',
-                 aspp='deeplabv3_r18-d8_seg.py')
+                 aspp='deeplabv3_r18-d8_seg.py', dlv3p='deeplabv3plus_r18-d8_seg.py',
+                 nl='nonlocal_r18-d8_seg.py', psp256='pspnet256_r18-d8_seg.py')
 TYPES = dict(plmocoplus='PLMoCoPlus', plsiam='PLSiam', prcl='PRCL', p2vec='P2Vec',
              plr='PatchRotationPred', plmoco='PLMoCo', mocodec='MoCoDec')
 
@@ -28,7 +30,7 @@ def test_every_method_has_a_config_per_decoder_and_one_without():
             path = config_path(cfg_path(method, decoder))
             assert osp.isfile(path), path
             walked.append(path)
-    assert len(walked) == len(ALL_METHODS) * 4
+    assert len(walked) == len(ALL_METHODS) * (len(DECODERS) + 1)
     on_disk = set()
     for method in ALL_METHODS:
         on_disk |= set(glob.glob(config_path('selfsup', method, '*.py')))
