@@ -1,0 +1,145 @@
+"""The decoders added after MoCoFCN / PSPNet / DeepLabv3: DeepLabv3+ (stage-1 skip), Non-local and
+PSPNet-256. Every toy pre-training config with one of them trains (as `mim train` runs it: mmengine's
+Runner from the config), converts into its head's LP leaf with only conv_seg new, and each head's
+three protocols train from the converted weights and test on the toy scenes."""
+import math
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from ssl4dp_mm.datasets.label_split import make_label_split
+from tests.conftest import config_path, load_config, load_tool, train_few_iters
+from tests.models.algorithms.patch_family_utils import cfg_path
+
+NEW_DECODERS = ('dlv3p', 'nl', 'psp256')
+METHODS = ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'prcl', 'p2vec', 'plr')
+HEAD_DIRS = {'dlv3p': 'deeplabv3plus', 'nl': 'nonlocal', 'psp256': 'pspnet256'}
+PROTOCOL_ITERS = {'ft10': 'ft10-300i', 'lp': 'lp-300i', 'ft100': 'ft100-300i'}
+# the widths and output stride each decoder hands to the projector (64 px views, ResNet-18-d8)
+WIDTH = dict(dlv3p=128, nl=128, psp256=256)
+STRIDE = dict(dlv3p=4, nl=8, psp256=8)
+
+
+def leaf(decoder: str, protocol: str) -> str:
+    folder = HEAD_DIRS[decoder]
+    return f'seg/{folder}/{folder}_r18-d8_{PROTOCOL_ITERS[protocol]}_toyscenes.py'
+
+
+def pretrain(rel, toy_root, work_dir, iters=2):
+    overrides = {}
+    cfg = load_config(rel, toy_root)
+    for key in ('queue_len', 'img_queue_len'):
+        if key in cfg.model:
+            overrides[f'model.{key}'] = 64
+    cfg.merge_from_dict(overrides)
+    init_default_scope('mmselfsup')
+    return train_few_iters(cfg, work_dir, iters=iters)
+
+
+def test_every_method_has_the_new_decoders_at_every_scale():
+    for method in METHODS:
+        for decoder in NEW_DECODERS:
+            assert osp.isfile(config_path(cfg_path(method, decoder))), (method, decoder)
+    for method in ('plmoco', 'mocodec'):
+        for decoder in NEW_DECODERS:
+            assert osp.isfile(config_path(
+                'selfsup', 'camvid', f'{method}_r18-d8-{decoder}_1xb16-120i_camvid.py'))
+            for dataset in ('voc12aug', 'cityscapes'):
+                assert osp.isfile(config_path(
+                    'selfsup', method,
+                    f'{method}_r50b-d8-{decoder}_1xb16-20e_{dataset}_from-mocov2.py'))
+    for decoder in NEW_DECODERS:
+        for protocol in PROTOCOL_ITERS:
+            assert osp.isfile(config_path(leaf(decoder, protocol)))
+
+
+@pytest.mark.parametrize('decoder', NEW_DECODERS)
+def test_the_decoder_dicts_are_shared_by_pretraining_and_segmentation(decoder):
+    """The same dict at each scale: pre-training decoder == segmentation decode head (less
+    num_classes and the loss), so the weights carry key for key."""
+    for pre, seg in (
+            (cfg_path('plmoco', decoder), leaf(decoder, 'lp')),
+            (f'selfsup/camvid/mocodec_r18-d8-{decoder}_1xb16-120i_camvid.py',
+             f'seg/{HEAD_DIRS[decoder]}/{HEAD_DIRS[decoder]}_r18-d8_lp-1k_camvid.py'),
+            (f'selfsup/plmoco/plmoco_r50b-d8-{decoder}_1xb16-20e_voc12aug_from-mocov2.py',
+             f'seg/{HEAD_DIRS[decoder]}/{HEAD_DIRS[decoder]}_r50b-d8_lp-3k_voc12aug.py')):
+        dec = Config.fromfile(config_path(pre)).model.decoder.to_dict()
+        head = Config.fromfile(config_path(seg)).model.decode_head.to_dict()
+        head.pop('num_classes'), head.pop('loss_decode')
+        head['type'] = head['type'].replace('mmseg.', '')
+        dec['type'] = dec['type'].replace('mmseg.', '')
+        assert dec == head, (pre, seg)
+
+
+@pytest.mark.parametrize('decoder', NEW_DECODERS)
+@pytest.mark.parametrize('method', METHODS)
+def test_trains_two_iterations_and_converts_into_its_head(method, decoder, toy_root, tmp_path):
+    rel = cfg_path(method, decoder)
+    runner = pretrain(rel, toy_root, tmp_path)
+    losses = runner.message_hub.get_scalar('train/loss').data[0]
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+    model = runner.model
+    assert model.decoder is not None
+    model.eval()  # a 1-image batch: pooled 1x1 maps need BatchNorm's running statistics
+    with torch.no_grad():
+        feat = model.encode(torch.randn(1, 3, 64, 64))
+    assert tuple(feat.shape) == (1, WIDTH[decoder], 64 // STRIDE[decoder], 64 // STRIDE[decoder])
+    state = model.state_dict()
+    moved = [k for k in state if k.startswith('decoder.') and k.endswith('weight')
+             and not torch.equal(state[k], runner.initial_state[k])]
+    if decoder == 'dlv3p':  # the skip and the fuse convs learn: they are in the pre-training graph
+        assert any(k.startswith('decoder.c1_bottleneck.') for k in moved), moved
+        assert any(k.startswith('decoder.sep_bottleneck.') for k in moved), moved
+    if decoder == 'nl':
+        assert any(k.startswith('decoder.nl_block.') for k in moved), moved
+    assert moved
+    report = load_tool('convert_checkpoint').convert(
+        str(tmp_path / 'iter_2.pth'), str(tmp_path / 'seg.pth'), config_path(leaf(decoder, 'lp')),
+        verbose=False)
+    assert report['missing'] == ['decode_head.conv_seg.weight', 'decode_head.conv_seg.bias']
+    assert report['unexpected'] == []
+
+
+@pytest.fixture(scope='module')
+def converted(toy_root, tmp_path_factory):
+    """decoder -> an MMSeg checkpoint converted from 2 iterations of PLMoCo w/ that decoder."""
+    out = {}
+    for decoder in NEW_DECODERS:
+        work = tmp_path_factory.mktemp(f'plmoco-{decoder}')
+        pretrain(cfg_path('plmoco', decoder), toy_root, work)
+        dst = str(work / 'seg.pth')
+        load_tool('convert_checkpoint').convert(str(work / 'iter_2.pth'), dst,
+                                                config_path(leaf(decoder, 'lp')), verbose=False)
+        out[decoder] = dst
+    return out
+
+
+@pytest.mark.parametrize('protocol', sorted(PROTOCOL_ITERS))
+@pytest.mark.parametrize('decoder', NEW_DECODERS)
+def test_each_protocol_trains_from_the_converted_weights_and_tests(decoder, protocol, converted,
+                                                                    toy_root, tmp_path):
+    from mmengine.runner import Runner
+    init_default_scope('mmseg')
+    cfg = load_config(leaf(decoder, protocol), toy_root)
+    if protocol == 'ft10':  # the seeded 10% split, as tools/make_label_split.py writes it
+        full = load_config(leaf(decoder, 'ft100'), toy_root).train_dataloader.dataset
+        (split, ) = make_label_split(full, 0.1, 0, cfg.val_dataloader.dataset,
+                                     str(tmp_path / 'splits'))
+        assert len(split['names']) == 2  # of the 16 toy training images
+        cfg.train_dataloader.dataset.ann_file = osp.abspath(split['path'])
+    cfg.load_from = converted[decoder]
+    runner = train_few_iters(cfg, tmp_path / 'train', iters=2, batch_size=2)
+    assert isinstance(runner, Runner)
+    state = runner.model.state_dict()
+    loaded = torch.load(converted[decoder], map_location='cpu', weights_only=True)['state_dict']
+    key = next(k for k in loaded if k.startswith('decode_head.') and k.endswith('conv.weight'))
+    if protocol == 'lp':  # loaded, then frozen
+        assert torch.equal(state[key], loaded[key])
+        assert cfg.model.type == 'FrozenEncoderDecoder'
+    else:  # loaded, then trained
+        assert not torch.equal(state[key], loaded[key])
+    metrics = runner.test()
+    assert 0.0 <= metrics['mIoU'] <= 100.0
