@@ -1,6 +1,7 @@
-"""Which layout a ResNet checkpoint has, and its keys mapped to ours (``backbone.*``).
+"""Which layout a ResNet or ViT checkpoint has, and its keys mapped to ours (``backbone.*``).
 
-The checkpoints people hold for "continue from MoCo v2" come in four layouts:
+The checkpoints people hold for "continue from MoCo v2" come in four layouts, and those for
+"continue from DINO" in two more (timm, dino):
 
 ============== ============================================ =========================================
 layout         keys                                         where from
@@ -13,7 +14,7 @@ layout         keys                                         where from
                                                             also our own runs without a decoder
 ``ssl4dp_mm``  ``backbone.*``, ``decoder.*``, ``neck.*``    our own pre-training runs with a decoder
 ``timm``       ``cls_token``, ``pos_embed``,                timm ViTs; DINO's released backbones
-               ``patch_embed.proj.*``, ``blocks.N.*``       (``dino_deitsmall16_pretrain.pth``, ...)
+               ``patch_embed.proj.*``, ``blocks.N.*``       (``dino_deitsmall16_pretrain.pth``)
 ``dino``       ``teacher``: ``backbone.blocks.N.*``, ...    DINO's training ``checkpoint.pth``
 ============== ============================================ =========================================
 

@@ -162,8 +162,8 @@ def fit_vit(state: Dict[str, torch.Tensor],
     depth, model_depth = num_layers_of(state, prefix), num_layers_of(model_state, prefix)
     if depth and depth != model_depth:
         key = f'{prefix}layers.{min(depth, model_depth)}'
-        raise ValueError(f'{source}: depth mismatch: the checkpoint has {depth} transformer layers, '
-                         f'the model {model_depth} (first unmatched: {key!r}); set '
+        raise ValueError(f'{source}: depth mismatch: the checkpoint has {depth} transformer '
+                         f'layers, the model {model_depth} (first unmatched: {key!r}); set '
                          f'backbone.num_layers={depth}')
     proj = f'{prefix}patch_embed.projection.weight'
     if proj in state:

@@ -53,8 +53,8 @@ def test_layouts_are_detected():
 @pytest.mark.parametrize('source', ['timm', 'dino-teacher', 'dino-student'])
 def test_mapping_is_mmsegs_vit2mmseg(source):
     timm = timm_vit_state(depth=3)
-    state = dict(timm=timm, **{'dino-teacher': dino_training_checkpoint(depth=3)['teacher'],
-                               'dino-student': dino_training_checkpoint(depth=3)['student']})[source]
+    dino = dino_training_checkpoint(depth=3)
+    state = {'timm': timm, 'dino-teacher': dino['teacher'], 'dino-student': dino['student']}[source]
     ours, layout = to_backbone_layout(state)
     assert layout == ('timm' if source == 'timm' else 'dino')
     theirs = {'backbone.' + k: v for k, v in mmseg_convert_vit()(timm).items()}  # drops head.*

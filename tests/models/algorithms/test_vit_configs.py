@@ -54,7 +54,8 @@ def test_toy_config_trains_and_converts(cfg_path, toy_root, tmp_path):
     for prefix in ('backbone.layers.', 'backbone.patch_embed.', 'neck.') + (
             ('decoder.', ) if with_dec else ()):
         keys = [k for k in state if k.startswith(prefix) and k.endswith('weight')]
-        assert keys and any(not torch.equal(state[k], runner.initial_state[k]) for k in keys), prefix
+        moved = [not torch.equal(state[k], runner.initial_state[k]) for k in keys]
+        assert keys and any(moved), prefix
     # the checkpoint converts: w/dec into the FCN model (decoder carried), w/o into the linear one
     seg_base = 'fcn_vit-t16_seg.py' if with_dec else 'linear_vit-t16_seg.py'
     report = load_tool('convert_checkpoint').convert(

@@ -23,7 +23,8 @@ def test_vit_linear_probe_changes_only_conv_seg(head, toy_root, tmp_path):
     assert set(before) == set(after)
     assert type(runner.model.backbone).__name__ == 'VisionTransformer'
     # the comparison covers the whole encoder: embeddings, 12 layers, final norm
-    for key in ('backbone.pos_embed', 'backbone.cls_token', 'backbone.patch_embed.projection.weight',
+    for key in ('backbone.pos_embed', 'backbone.cls_token',
+                'backbone.patch_embed.projection.weight',
                 'backbone.layers.11.attn.attn.in_proj_weight', 'backbone.ln1.weight'):
         assert key in before
     if head == 'fcn':  # and the decoder with its BatchNorm statistics
