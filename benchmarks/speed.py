@@ -103,7 +103,8 @@ def set_view_size(node, size: int) -> int:
 
 
 def widen_for_r50(model_cfg) -> None:
-    """ResNet-50: depth 50 and every 512-channel input of the parts after the backbone becomes 2048."""
+    """ResNet-50: depth 50 and every 512-channel input of the parts after the backbone becomes 2048
+    (the 64-channel stage-1 input of a DeepLabv3+ skip, ``c1_in_channels``, becomes 256)."""
     model_cfg.backbone.depth = 50
 
     def fix(node):
@@ -111,6 +112,8 @@ def widen_for_r50(model_cfg) -> None:
             for key, value in node.items():
                 if key == 'in_channels' and value == 512:
                     node[key] = 2048
+                elif key == 'c1_in_channels' and value == 64:
+                    node[key] = 256
                 else:
                     fix(value)
         elif isinstance(node, (list, tuple)):

@@ -9,6 +9,7 @@ from tests.conftest import load_config, load_tool
 @pytest.mark.parametrize('config', [
     'selfsup/p2vec/p2vec_r18-d8-mocofcn_1xb8-300i_toyscenes.py',  # word_neck reads the backbone
     'selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py',  # neck reads the backbone
+    'selfsup/plmoco/plmoco_r18-d8-dlv3p_1xb8-300i_toyscenes.py',  # the decoder reads stage 1 too
 ])
 def test_widen_for_r50_builds_a_consistent_model(config):
     speed = load_tool('speed', folder='benchmarks')
@@ -24,10 +25,27 @@ def test_widen_for_r50_builds_a_consistent_model(config):
         part = getattr(model, name, None)
         if part is not None:
             first = next(m for m in part.modules() if isinstance(m, torch.nn.Conv2d))
-            assert first.in_channels in (2048, 256), (name, first.in_channels)  # 256: after decoder
+            want = (2048, 256)
+            if name == 'neck' and getattr(model, 'decoder', None) is not None:
+                want = (model.decoder.channels, )  # the projector reads the decoder
+            assert first.in_channels in want, (name, first.in_channels)
+    if hasattr(getattr(model, 'decoder', None), 'c1_bottleneck'):  # DeepLabv3+'s stage-1 skip
+        assert feats[0].shape[1] == 256
+        assert model.decoder.c1_bottleneck.conv.in_channels == 256
     if getattr(model, 'word_neck', None) is not None:
         first = next(m for m in model.word_neck.modules() if isinstance(m, torch.nn.Conv2d))
         assert first.in_channels == 2048
+
+
+def test_default_configs_include_the_new_decoders_and_encoder_lr_variants():
+    speed = load_tool('speed', folder='benchmarks')
+    configs = speed.default_configs()
+    for method in ('plmoco', 'mocodec'):
+        for decoder in ('dlv3p', 'nl', 'psp256'):
+            assert f'configs/selfsup/{method}/{method}_r18-d8-{decoder}_1xb8-300i_toyscenes.py' \
+                in configs
+    for method in ('edmoco', 'pledmoco'):
+        assert f'configs/selfsup/{method}/{method}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' in configs
 
 
 def _row(config, ms):
