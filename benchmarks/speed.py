@@ -299,6 +299,9 @@ def default_configs() -> list:
     paths = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*.py')))
     paths = [osp.relpath(p, ROOT) for p in paths]
     paths = [p for p in paths if '/camvid/' not in p]  # CamVid configs: benchmarks/camvid_quality.py
+    # ViTs are measured against MoCo on the same ViT (--references, docs/vit.md), not against the
+    # ResNet baselines of the default run
+    paths = [p for p in paths if '/vit/' not in p]
     return [p for p in paths if '/baselines/' not in p or p in (MOCOV2, DENSECL)]
 
 

@@ -46,6 +46,7 @@ def test_default_configs_include_the_new_decoders_and_encoder_lr_variants():
                 in configs
     for method in ('edmoco', 'pledmoco'):
         assert f'configs/selfsup/{method}/{method}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' in configs
+    assert not [c for c in configs if '/vit/' in c or '/camvid/' in c]
 
 
 def _row(config, ms):
