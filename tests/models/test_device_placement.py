@@ -39,6 +39,10 @@ CONFIGS = [
     'selfsup/detcon/detconb_r18-d8-mocofcn_1xb8-300i_toyscenes.py',
     'selfsup/exemplar_v2/exemplarv2_r18-d8-mocofcn_1xb8-300i_toyscenes.py',
     'selfsup/mocomc/mocomc_r18-d8-mocofcn_1xb8-300i_toyscenes.py',
+    # decoders that read two stages (DeepLabv3+: a stride-4 map, pooled by P2Vec) or attend
+    'selfsup/plmoco/plmoco_r18-d8-dlv3p_1xb8-300i_toyscenes.py',
+    'selfsup/p2vec/p2vec_r18-d8-dlv3p_1xb8-300i_toyscenes.py',
+    'selfsup/mocodec/mocodec_r18-d8-nl_1xb8-300i_toyscenes.py',
 ]
 
 
