@@ -14,7 +14,9 @@ Setting (all in configs, so each run can be repeated by hand):
   checkpoints with a pre-trained MoCoFCN decoder; for backbone-only checkpoints (and random init)
   ``..._camvid-half_linear.py``: conv_seg straight on the backbone map (no random frozen decoder);
 - FT-10%: ``configs/seg/mocofcn/mocofcn_r18-d8_ft10-100i_camvid-half.py`` (seeded 37-image split);
-  both 100 iterations at batch 8 on 240x180 images, scored on CamVid's 101 val images;
+  both 100 iterations at batch 8 on 240x180 images, scored on CamVid's 101 val images (methods
+  pre-trained with DeepLabv3+, Non-local or PSPNet-256 decoders are evaluated with that head's
+  ``configs/seg/<head>/*_camvid-half.py`` leaves instead, :func:`leaves`);
 - frozen protocols (``--frozen``; no head training): the converged LP-100% probe (L-BFGS), segment
   retrieval, kNN and K-means on the map LP-100% reads, through ``tools/evaluate_frozen.py``.
 
@@ -75,6 +77,29 @@ METHODS = {
     'detconb-dec': ('detconb_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'region', False,
                     'DetCon-B w/dec'),
 }
+# the report's other decoders (issue 14) and the 1/100 encoder-lr variants, pre-trained and
+# evaluated with their own head (DECODER_HEADS)
+METHODS.update({
+    'plmoco-dec-dlv3p': ('plmoco_r18-d8-dlv3p_1xb16-120i_camvid.py', True, 'patch', True,
+                         'PLMoCo w/dec (DeepLabv3+)'),
+    'plmoco-dec-nl': ('plmoco_r18-d8-nl_1xb16-120i_camvid.py', True, 'patch', True,
+                      'PLMoCo w/dec (Non-local)'),
+    'plmoco-dec-psp256': ('plmoco_r18-d8-psp256_1xb16-120i_camvid.py', True, 'patch', True,
+                          'PLMoCo w/dec (PSPNet-256)'),
+    'mocodec-dec-dlv3p': ('mocodec_r18-d8-dlv3p_1xb16-120i_camvid.py', True, 'image', True,
+                          'MoCo w/dec (DeepLabv3+)'),
+    'mocodec-dec-nl': ('mocodec_r18-d8-nl_1xb16-120i_camvid.py', True, 'image', True,
+                       'MoCo w/dec (Non-local)'),
+    'mocodec-dec-psp256': ('mocodec_r18-d8-psp256_1xb16-120i_camvid.py', True, 'image', True,
+                           'MoCo w/dec (PSPNet-256)'),
+    'edmoco-dec': ('edmoco_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'image', True,
+                   'EDMoCo (MoCo w/dec, encoder lr x0.01)'),
+    'pledmoco-dec': ('pledmoco_r18-d8-mocofcn_1xb16-120i_camvid.py', True, 'patch', True,
+                     'PLEDMoCo (PLMoCo w/dec, encoder lr x0.01)'),
+})
+# decoder -> (tools/evaluate.py --head, configs/seg folder); the others use MoCoFCN
+DECODER_HEADS = {'dlv3p': ('dlv3p', 'deeplabv3plus'), 'nl': ('nl', 'nonlocal'),
+                 'psp256': ('psp256', 'pspnet256')}
 # variants of a method: name -> (method, --cfg-options of its pre-training, label). The PLMoCo
 # family's near-positive handling ('exclude' by default since the chunked loss; 'negative' is the
 # loss before) and its sampled in-batch negatives (4096 key cells per step at batch 16 and 128 px
@@ -97,7 +122,9 @@ for _name, (_method, _opts, _label) in VARIANTS.items():
 # run in this order: what the three findings compare first, the other methods after
 PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec', 'plsiam-dec',
             'detcons-dec', 'detconb-dec', 'rlmoco-dec', 'plmocoplus-dec', 'prcl-dec', 'p2vec-dec',
-            'plr-dec', 'mocomc-dec')
+            'plr-dec', 'mocomc-dec', 'plmoco-dec-dlv3p', 'plmoco-dec-nl', 'plmoco-dec-psp256',
+            'mocodec-dec-dlv3p', 'mocodec-dec-nl', 'mocodec-dec-psp256', 'edmoco-dec',
+            'pledmoco-dec')
 PROTOCOLS = ('lp', 'ft10')
 COLUMNS = {'lp': 'LP-100%', 'ft10': 'FT-10%'}
 # frozen-feature protocols on the map LP-100% reads (no head training; one seed each): the converged
@@ -142,6 +169,20 @@ def last_scalar(work_dir: str, key: str):
     return value
 
 
+def leaves(name: str) -> tuple:
+    """(``--head`` of tools/evaluate.py, LP-100% leaf, FT-10% leaf) of a method: its own head for the
+    decoders of :data:`DECODER_HEADS`, else MoCoFCN (LP through conv_seg straight on the backbone
+    map for checkpoints without a decoder)."""
+    method = VARIANTS[name][0] if name in VARIANTS else name
+    decoder = method.rsplit('-', 1)[-1]
+    if decoder in DECODER_HEADS:
+        head, folder = DECODER_HEADS[decoder]
+        seg = osp.join(ROOT, 'configs', 'seg', folder)
+        return (head, osp.join(seg, f'{folder}_r18-d8_lp-100i_camvid-half.py'),
+                osp.join(seg, f'{folder}_r18-d8_ft10-100i_camvid-half.py'))
+    return 'mocofcn', LP_DEC if METHODS[name][1] else LP_LINEAR, FT10
+
+
 def run_name(name: str, pretrain_seed: int) -> str:
     """Work-dir and record name of one pre-training seed of a method (seed 0: the method's name, as
     in work dirs of runs before ``--pretrain-seeds``)."""
@@ -181,10 +222,10 @@ def pretrain(name: str, pretrain_seed: int, args, env: dict) -> dict:
 
 
 def evaluate(name: str, run_id: str, checkpoint: str, protocol: str, args, env: dict) -> list:
-    has_decoder = METHODS[name][1]
-    leaf = {'ft10': FT10, 'lp': LP_DEC if has_decoder else LP_LINEAR}[protocol]
+    head, lp_leaf, ft10_leaf = leaves(name)
+    leaf = {'ft10': ft10_leaf, 'lp': lp_leaf}[protocol]
     eval_dir = osp.join(args.work_dir, 'eval')
-    cmd = [sys.executable, 'tools/evaluate.py', checkpoint, '--head', 'mocofcn', '--protocol',
+    cmd = [sys.executable, 'tools/evaluate.py', checkpoint, '--head', head, '--protocol',
            protocol, '--dataset', 'camvid', '--data-root', args.data_root, '--config', leaf,
            '--name', run_id, '--work-dir', eval_dir, '--seeds', *map(str, args.seeds),
            '--delete-checkpoints']
@@ -225,7 +266,7 @@ def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) ->
                             'eval_result.json') for p in args.frozen}
     if not all(glob.glob(p) for p in patterns.values()):
         cmd = [sys.executable, 'tools/evaluate_frozen.py', checkpoint, '--dataset', 'camvid',
-               '--data-root', args.data_root, '--config', LP_DEC if METHODS[name][1] else LP_LINEAR,
+               '--data-root', args.data_root, '--config', leaves(name)[1], '--head', leaves(name)[0],
                '--layers', layer, '--protocols', *args.frozen, '--name', run_id,
                '--work-dir', frozen_dir, '--seeds', '0', *FROZEN_OPTIONS]
         if args.frozen_max_images:

@@ -31,6 +31,15 @@ def test_every_method_config_exists():
             assert osp.isfile(osp.join(bench.SELFSUP, config)), name
     for leaf in (bench.LP_DEC, bench.LP_LINEAR, bench.FT10):
         assert osp.isfile(leaf)
+    for name in bench.METHODS:
+        head, lp, ft10 = bench.leaves(name)
+        assert osp.isfile(lp) and osp.isfile(ft10), name
+    assert bench.leaves('plmoco-dec-dlv3p')[0] == 'dlv3p'
+    assert 'deeplabv3plus_r18-d8_lp-100i' in bench.leaves('mocodec-dec-dlv3p')[1]
+    assert bench.leaves('mocodec-dec-nl')[0] == 'nl' and bench.leaves('plmoco-dec-psp256')[0] == 'psp256'
+    assert bench.leaves('plmoco') == ('mocofcn', bench.LP_LINEAR, bench.FT10)
+    assert bench.leaves('plmoco-dec-nearneg') == ('mocofcn', bench.LP_DEC, bench.FT10)
+    assert bench.leaves('edmoco-dec') == ('mocofcn', bench.LP_DEC, bench.FT10)
 
 
 def test_findings_follow_the_numbers():
