@@ -258,11 +258,13 @@ def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) ->
     if not args.frozen:
         return {}
     sys.path.insert(0, ROOT)
+    from ssl4dp_mm.evaluation.dense_features import resolve_layer
     from ssl4dp_mm.evaluation.records import slug
     layer = frozen_layer(name)
+    tag = resolve_layer(layer)  # the records name backbone.layer4 'stage4'
     frozen_dir = osp.join(args.work_dir, 'eval_frozen')
     patterns = {p: osp.join(frozen_dir, slug(run_id), '*',
-                            f'{p}1x-{layer}' if p == 'kmeans' else f'{p}-{layer}', 'seed0',
+                            f'{p}1x-{tag}' if p == 'kmeans' else f'{p}-{tag}', 'seed0',
                             'eval_result.json') for p in args.frozen}
     if not all(glob.glob(p) for p in patterns.values()):
         cmd = [sys.executable, 'tools/evaluate_frozen.py', checkpoint, '--dataset', 'camvid',

@@ -103,7 +103,7 @@ def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
     assert json.loads(split.read_text())['mIoU'] == record['ft10'][0]
     # the frozen kNN read the backbone map LP-100% reads, on the first 4 images of each split
     knn = next((tmp_path / 'work' / 'eval_frozen' / 'plmoco_ps1').glob(
-        '*/knn-backbone.layer4/seed0/eval_result.json'))
+        '*/knn-stage4/seed0/eval_result.json'))
     assert json.loads(knn.read_text())['mIoU'] == record['knn'][0]
     table = out.read_text()
     assert '| LP-100% | FT-10% | kNN | pre-train s |' in table
