@@ -267,8 +267,9 @@ def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) ->
                             f'{p}1x-{tag}' if p == 'kmeans' else f'{p}-{tag}', 'seed0',
                             'eval_result.json') for p in args.frozen}
     if not all(glob.glob(p) for p in patterns.values()):
+        head, lp_leaf, _ = leaves(name)
         cmd = [sys.executable, 'tools/evaluate_frozen.py', checkpoint, '--dataset', 'camvid',
-               '--data-root', args.data_root, '--config', leaves(name)[1], '--head', leaves(name)[0],
+               '--data-root', args.data_root, '--config', lp_leaf, '--head', head,
                '--layers', layer, '--protocols', *args.frozen, '--name', run_id,
                '--work-dir', frozen_dir, '--seeds', '0', *FROZEN_OPTIONS]
         if args.frozen_max_images:
@@ -464,32 +465,13 @@ def variant_findings(results: dict) -> list:
     return lines
 
 
-def ranks(values: list) -> list:
-    """Average ranks (ties share the mean of their ranks), 1 = smallest."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return out
-
-
 def spearman(x: list, y: list):
-    """Spearman's rank correlation (Pearson's on average ranks); None under 3 pairs or a constant
-    side."""
-    if len(x) < 3:
+    """Spearman's rank correlation (scipy; ties get average ranks); None under 3 pairs or a
+    constant side, where it is undefined."""
+    if len(x) < 3 or len(set(x)) < 2 or len(set(y)) < 2:
         return None
-    rx, ry = ranks(x), ranks(y)
-    mx, my = mean(rx), mean(ry)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
-    sxx = sum((a - mx) ** 2 for a in rx)
-    syy = sum((b - my) ** 2 for b in ry)
-    return sxy / (sxx * syy) ** 0.5 if sxx and syy else None
+    from scipy.stats import spearmanr
+    return float(spearmanr(x, y).correlation)
 
 
 def rank_agreement(results: dict) -> list:
