@@ -8,7 +8,7 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.cell_nce import NEAR_MODES, NearCells, cell_info_nce
-from ..utils.patch_matching import cell_centers, match_cells, near_radius
+from ..utils.patch_matching import match_cell_geometry
 from .momentum_queue_base import MomentumQueueSSL
 
 
@@ -105,8 +105,9 @@ class PLMoCo(MomentumQueueSSL):
         n, c, hq, wq = q.shape
         hk, wk = k.shape[2:]
         sk = hk * wk
-        index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk),
-                                   self.pos_threshold)  # NxSq, NxSq
+        match = match_cell_geometry(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk),
+                                    self.pos_threshold)
+        index, valid = match.index, match.valid  # NxSq, NxSq
         q = q.flatten(2).transpose(1, 2)[valid]  # MxC
         k = k.flatten(2).transpose(1, 2).reshape(n * sk, c)  # (N*Sk)xC
         image = torch.arange(n, device=q.device)
@@ -116,11 +117,9 @@ class PLMoCo(MomentumQueueSSL):
         else:
             cols = self.sample_batch_keys(n * sk, q.device)  # J (None: all N*Sk)
             k_image = image.repeat_interleave(sk)  # N*Sk
-            k_xy = cell_centers(boxes[:, 1], hk, wk).reshape(n * sk, 2)  # (N*Sk)x2
-            radius = near_radius(boxes[:, 0], boxes[:, 1], (hq, wq), (hk, wk), self.pos_threshold)
+            k_xy = match.centers_k.reshape(n * sk, 2)  # (N*Sk)x2
             q_image = image[:, None].expand(n, hq * wq)[valid]  # M
-            near = NearCells(q_image, cell_centers(boxes[:, 0], hq, wq)[valid], radius[q_image],
-                             k_image, k_xy)
+            near = NearCells(q_image, match.centers_q[valid], match.radius[q_image], k_image, k_xy)
             pos_col, keys = pos_index, k
             if cols is not None:
                 column_of = torch.full((n * sk, ), -1, dtype=torch.long, device=q.device)

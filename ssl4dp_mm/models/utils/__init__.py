@@ -2,11 +2,12 @@ from .cell_nce import NearCells, cell_info_nce
 from .decoder import build_decoder
 from .knn import knn_positives, knn_pull_loss
 from .mask_pooling import downsample_mask_ids, mask_pool
-from .patch_matching import cell_centers, cell_diagonal, match_cells, near_radius
+from .patch_matching import (CellMatch, cell_centers, cell_diagonal, match_cell_geometry,
+                             match_cells, near_radius)
 from .queue import FeatureQueue
 
 __all__ = [
     'NearCells', 'cell_info_nce', 'build_decoder', 'knn_positives', 'knn_pull_loss',
-    'downsample_mask_ids', 'mask_pool', 'cell_centers', 'cell_diagonal', 'match_cells',
-    'near_radius', 'FeatureQueue'
+    'downsample_mask_ids', 'mask_pool', 'CellMatch', 'cell_centers', 'cell_diagonal',
+    'match_cell_geometry', 'match_cells', 'near_radius', 'FeatureQueue'
 ]

@@ -6,7 +6,7 @@ maps cell ``(i, j)`` of an ``h x w`` feature map to the original-image point
 box. Distances are measured in units of a cell's diagonal (the larger of the two views'), as in
 PixPro (Xie et al., 2021), whose positive threshold 0.7 is the default here.
 """
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 import torch
 
@@ -48,6 +48,50 @@ def near_radius(box_q: torch.Tensor, box_k: torch.Tensor, size_q: Tuple[int, int
     return threshold * diag
 
 
+class CellMatch(NamedTuple):
+    """The matching of query to key cells and the geometry it was computed from.
+
+    Attributes:
+        index (torch.Tensor): NxSq long, the nearest key cell of each query cell (``0..Sk-1``).
+        valid (torch.Tensor): NxSq bool, whether that key cell is within ``radius``.
+        centers_q (torch.Tensor): NxSqx2 original-image centres of the query cells.
+        centers_k (torch.Tensor): NxSkx2 original-image centres of the key cells.
+        radius (torch.Tensor): N positive radius in original-image pixels (:func:`near_radius`).
+    """
+    index: torch.Tensor
+    valid: torch.Tensor
+    centers_q: torch.Tensor
+    centers_k: torch.Tensor
+    radius: torch.Tensor
+
+
+def match_cell_geometry(box_q: torch.Tensor,
+                        box_k: torch.Tensor,
+                        size_q: Tuple[int, int],
+                        size_k: Tuple[int, int],
+                        threshold: float = 0.7) -> CellMatch:
+    """:func:`match_cells` with the cell centres and radius it used, for callers that need them
+    again (PLMoCo's near-positive handling) instead of recomputing them.
+
+    Args:
+        box_q (torch.Tensor): Nx4 boxes of the query views.
+        box_k (torch.Tensor): Nx4 boxes of the key views.
+        size_q (tuple[int, int]): Query feature map ``(h, w)``.
+        size_k (tuple[int, int]): Key feature map ``(h, w)``.
+        threshold (float): Largest kept distance, in cell diagonals. Defaults to 0.7.
+
+    Returns:
+        CellMatch: index, valid, both views' cell centres and the radius.
+    """
+    centers_q = cell_centers(box_q, *size_q)  # NxSqx2
+    centers_k = cell_centers(box_k, *size_k)  # NxSkx2
+    radius = near_radius(box_q, box_k, size_q, size_k, threshold)  # N
+    dist = torch.cdist(centers_q, centers_k)  # NxSqxSk
+    min_dist, index = dist.min(dim=2)  # NxSq
+    valid = min_dist < radius[:, None]
+    return CellMatch(index, valid, centers_q, centers_k, radius)
+
+
 def match_cells(box_q: torch.Tensor,
                 box_k: torch.Tensor,
                 size_q: Tuple[int, int],
@@ -73,9 +117,5 @@ def match_cells(box_q: torch.Tensor,
         tuple[torch.Tensor, torch.Tensor]: ``index`` NxSq (long, the matched key cell in
         ``0..Sk-1``) and ``valid`` NxSq (bool).
     """
-    centers_q = cell_centers(box_q, *size_q)  # NxSqx2
-    centers_k = cell_centers(box_k, *size_k)  # NxSkx2
-    dist = torch.cdist(centers_q, centers_k)  # NxSqxSk
-    min_dist, index = dist.min(dim=2)  # NxSq
-    valid = min_dist < near_radius(box_q, box_k, size_q, size_k, threshold)[:, None]
-    return index, valid
+    match = match_cell_geometry(box_q, box_k, size_q, size_k, threshold)
+    return match.index, match.valid
