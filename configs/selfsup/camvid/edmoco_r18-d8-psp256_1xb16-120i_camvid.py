@@ -1,0 +1,7 @@
+# EDMoCo (MoCo w/dec, encoder at 1/100 of the lr) with the PSPNet-256 (PSPHead with 256 channels)
+# decoder (r18-d8.py: psp256_decoder) pre-trained on CamVid; otherwise as
+# edmoco_r18-d8-mocofcn_1xb16-120i_camvid.py.
+_base_ = './edmoco_r18-d8-mocofcn_1xb16-120i_camvid.py'
+model = dict(
+    decoder=dict(_delete_=True, **_base_.psp256_decoder),
+    neck=dict(in_channels=_base_.decoder_channels.psp256))

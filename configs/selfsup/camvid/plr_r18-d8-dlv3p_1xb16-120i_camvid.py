@@ -1,0 +1,8 @@
+# Patch-level rotation w/dec with the DeepLabv3+ (DepthwiseSeparableASPPHead) decoder (r18-d8.py:
+# dlv3p_decoder) pre-trained on CamVid; otherwise as plr_r18-d8-mocofcn_1xb16-120i_camvid.py.
+# DeepLabv3+ reads stages 1 and 4 of the backbone; its output is at stride 4, and the rotation
+# labels are resized to its logits.
+_base_ = './plr_r18-d8-mocofcn_1xb16-120i_camvid.py'
+model = dict(
+    decoder=dict(_delete_=True, **_base_.dlv3p_decoder),
+    head=dict(in_channels=_base_.decoder_channels.dlv3p))

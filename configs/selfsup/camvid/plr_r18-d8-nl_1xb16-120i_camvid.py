@@ -1,0 +1,6 @@
+# Patch-level rotation w/dec with the Non-local (NLHead) decoder (r18-d8.py: nl_decoder)
+# pre-trained on CamVid; otherwise as plr_r18-d8-mocofcn_1xb16-120i_camvid.py.
+_base_ = './plr_r18-d8-mocofcn_1xb16-120i_camvid.py'
+model = dict(
+    decoder=dict(_delete_=True, **_base_.nl_decoder),
+    head=dict(in_channels=_base_.decoder_channels.nl))
