@@ -19,7 +19,13 @@ Protocols (library: ``ssl4dp_mm/evaluation/``; reference: docs/evaluation.md):
 CKPT is any checkpoint the analysis tools read (ours with or without decoder, MMSelfSup, MMSeg,
 converted, torchvision) or ``none`` (the config's random init). ``--config`` builds the model
 (default: the dataset's MoCoFCN LP config; for plain-stem checkpoints a ``*_r18b-d8_seg.py`` model
-base). Each run writes ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>-<layer>/seed<k>/
+base; for a ViT checkpoint (MMSeg ``VisionTransformer`` names, as our ViT pre-training writes them)
+the dataset's ViT LP-100% leaf of its width, ``configs/seg/vit/{linear,fcn}_vit-{t,s,b}16_lp-*``:
+the linear one without a decoder, the FCN one with). A ViT's token map is ``--layers
+backbone.layers.11`` (the last block after the final LayerNorm, class token dropped, an
+``H/16 x W/16`` map; recorded as ``stage12``); ``decoder`` reads its FCN decoder. A timm / DINO
+checkpoint is converted first (``tools/convert_checkpoint.py ... --seg-config`` a ViT leaf).
+Each run writes ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>-<layer>/seed<k>/
 eval_result.json``; ``tools/analysis/results_table.py`` shows them as extra columns (e.g.
 ``kNN (decoder)``) beside FT-10% | LP-100% | FT-100%. Existing records are skipped unless --force.
 """
@@ -37,6 +43,39 @@ DATASETS = {
                'mocofcn_r18-d8_lp-100i_camvid-half.py', (180, 240)),
 }
 NO_CHECKPOINT = ('none', 'random', 'random-init')
+# ViT checkpoints (MMSeg VisionTransformer names, backbone.layers.N.*) without --config: the ViT
+# LP-100% leaf of their width and dataset (linear head on the tokens, or the FCN decoder when the
+# checkpoint has one); --dataset -> leaf pattern ({kind}: linear / fcn, {size}: t16 / s16 / b16)
+VIT_CONFIGS = {'toy': 'configs/seg/vit/{kind}_vit-{size}_lp-300i_toyscenes.py',
+               'camvid': 'configs/seg/vit/{kind}_vit-{size}_lp-100i_camvid-half.py'}
+VIT_SIZES = {192: 't16', 384: 's16', 768: 'b16'}  # embed_dims -> size tag of the configs
+# the token map of a ViT: its last block (after the final LayerNorm), class token dropped, as an
+# H/16 x W/16 map; resolves to stage12 (ssl4dp_mm.evaluation.resolve_layer)
+VIT_TOKEN_LAYER = 'backbone.layers.11'
+
+
+def vit_default_config(dataset: str, checkpoint: str):
+    """The default config for a ViT checkpoint (see :data:`VIT_CONFIGS`), or None when the
+    checkpoint is not an MMSeg-named ViT (ResNets keep the dataset's default) or no leaf exists."""
+    from ssl4dp_mm.utils import load_checkpoint_file
+    try:
+        ckpt = load_checkpoint_file(checkpoint)
+    except (ValueError, FileNotFoundError):
+        return None  # reported when the model loads it
+    state = ckpt.get('state_dict', ckpt)
+    if not isinstance(state, dict):
+        return None
+    proj = state.get('backbone.patch_embed.projection.weight')
+    if proj is None or not any(k.startswith('backbone.layers.') for k in state):
+        return None
+    size = VIT_SIZES.get(int(proj.shape[0]))
+    if size is None or dataset not in VIT_CONFIGS:
+        return None
+    has_decoder = any(k.startswith(('decoder.', 'decode_head.')) and '.conv_seg.' not in k
+                      for k in state)
+    path = osp.join(ROOT, VIT_CONFIGS[dataset].format(kind='fcn' if has_decoder else 'linear',
+                                                      size=size))
+    return path if osp.isfile(path) else None
 
 
 def parse_args(argv=None):
@@ -48,7 +87,8 @@ def parse_args(argv=None):
     parser.add_argument('--dataset', required=True, choices=sorted(DATASETS))
     parser.add_argument('--config', help='config that builds the model (default per dataset)')
     parser.add_argument('--layers', nargs='+', default=['decoder'],
-                        help='backbone.layerN (or stageN) and/or decoder')
+                        help='backbone.layerN (or stageN) and/or decoder; a ViT\'s token map: '
+                        f'{VIT_TOKEN_LAYER} (its last block, recorded as stage12)')
     parser.add_argument('--protocols', nargs='+', default=list(PROTOCOLS), choices=PROTOCOLS)
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='seeds of the seeded protocols (retrieval runs once)')
@@ -91,6 +131,8 @@ def parse_args(argv=None):
     dtype, root, config, scale = DATASETS[args.dataset]
     args.dataset_type = args.dataset_type or dtype
     args.data_root = osp.abspath(args.data_root or osp.join(ROOT, root))
+    if args.config is None and args.checkpoint.lower() not in NO_CHECKPOINT:
+        args.config = vit_default_config(args.dataset, osp.abspath(args.checkpoint))
     args.config = args.config or osp.join(ROOT, config)
     args.img_scale = tuple(args.img_scale) if args.img_scale else scale
     if args.svm_ignore_classes is None:

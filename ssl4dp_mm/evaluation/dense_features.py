@@ -8,7 +8,8 @@ MMSeg's ``resize``) to the label map's size and arg-maxed. The images may be res
 does when it resizes logits back to the original shape.
 
 Layers are named as :class:`~ssl4dp_mm.analysis.LayerFeatureModel` names them (``stage1`` ..
-``stage4``, ``decoder``); ``backbone.layerN`` / ``layerN`` and ``decode_head`` are accepted too.
+``stage4``, ``decoder``; a ViT's last block ``stage12``); ``backbone.layerN`` / ``layerN``,
+``backbone.layers.i`` (ViT block i) and ``decode_head`` are accepted too.
 """
 import dataclasses
 import re
@@ -91,16 +92,25 @@ def resolve_layer(name: str, model: Optional[LayerFeatureModel] = None) -> str:
     """``backbone.layerN`` / ``layerN`` / ``stageN`` -> ``stageN``; ``decode_head`` / ``decoder``
     -> ``decoder``; checked against ``model`` when given.
 
+    ViT (MMSeg ``VisionTransformer``): its block ``i`` (0-based, ``backbone.layers.i`` as in its
+    state dict) is the backbone output of ``out_indices`` entry ``i``, named ``stage{i + 1}``
+    like a ResNet stage: ``backbone.layers.11`` (the last block of a 12-layer ViT, after the final
+    LayerNorm, its patch tokens as an ``H/16 x W/16`` map; class token dropped) -> ``stage12``.
+
     Raises:
         ValueError: If the name is not a layer (of ``model``).
     """
-    match = re.fullmatch(r'(?:backbone\.)?(?:layer|stage)(\d)', name)
+    match = re.fullmatch(r'(?:backbone\.)?(?:layer|stage)(\d+)', name)
+    vit_match = re.fullmatch(r'(?:backbone\.)?layers\.(\d+)', name)
     if match:
-        layer = f'stage{match.group(1)}'
+        layer = f'stage{int(match.group(1))}'
+    elif vit_match:
+        layer = f'stage{int(vit_match.group(1)) + 1}'
     elif name in ('decoder', 'decode_head', 'decoder_output'):
         layer = DECODER
     else:
-        raise ValueError(f'unknown layer {name!r}: use backbone.layerN (or stageN) or decoder')
+        raise ValueError(f'unknown layer {name!r}: use backbone.layerN (or stageN; a ViT\'s block '
+                         'i: backbone.layers.i) or decoder')
     if model is not None:
         model.check_layers([layer])
     return layer
