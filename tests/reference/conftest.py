@@ -2,30 +2,14 @@
 synthetic ImageNet MoCo v2 checkpoint, and configs shrunk to run 2 iterations on CPU.
 
 The end-to-end tests of every reference config are marked ``reference_full`` and skipped unless
-the marker is selected (``pytest -m reference_full tests/reference``); a representative subset
-runs by default (see test_reference_end_to_end.py).
+the marker is selected (``pytest -m reference_full tests/reference``; the marker is handled in
+tests/conftest.py); a representative subset runs by default (see test_reference_end_to_end.py).
 """
 import pytest
 import torch
 
 from ssl4dp_mm.utils.small_run import small_pretrain_config, small_seg_config
-
-FULL = 'reference_full'
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        'markers', f'{FULL}: ResNet-50 end-to-end runs of every reference config (slow; skipped '
-        f'unless selected with -m {FULL})')
-
-
-def pytest_collection_modifyitems(config, items):
-    if FULL in (config.getoption('markexpr') or ''):
-        return
-    skip = pytest.mark.skip(reason=f'the whole reference set runs with -m {FULL}')
-    for item in items:
-        if FULL in item.keywords:
-            item.add_marker(skip)
+from tests.conftest import FULL  # noqa: F401  (the marker; registered and skipped there)
 
 
 @pytest.fixture(scope='session')

@@ -7,6 +7,8 @@ DATASETS = ('voc12aug', 'cityscapes')
 # the pre-training decoders of the methods that take any (MoCoFCN, PSPNet, DeepLabv3, DeepLabv3+,
 # Non-local, PSPNet-256)
 DECODERS = ('mocofcn', 'psp', 'aspp', 'dlv3p', 'nl', 'psp256')
+# the decoders the region- and image-level methods also have (beside MoCoFCN)
+NEW_DECODERS = ('dlv3p', 'nl', 'psp256')
 # method -> (config folder, decoders with a config: None = w/o dec)
 METHODS = {
     'mocodec': ('mocodec', (None, ) + DECODERS),  # "MoCo" and "MoCo w/dec"
@@ -17,11 +19,11 @@ METHODS = {
     'prcl': ('prcl', DECODERS),
     'edmoco': ('edmoco', ('mocofcn', )),  # MoCo w/dec, encoder at 1/100 of the lr
     'pledmoco': ('pledmoco', ('mocofcn', )),  # PLMoCo w/dec, encoder at 1/100 of the lr
-    'rlmoco': ('rlmoco', (None, 'mocofcn')),
-    'detcons': ('detcon', (None, 'mocofcn')),
-    'detconb': ('detcon', (None, 'mocofcn')),
-    'exemplarv2': ('exemplar_v2', (None, 'mocofcn')),
-    'mocomc': ('mocomc', (None, 'mocofcn')),
+    'rlmoco': ('rlmoco', (None, 'mocofcn') + NEW_DECODERS),
+    'detcons': ('detcon', (None, 'mocofcn') + NEW_DECODERS),
+    'detconb': ('detcon', (None, 'mocofcn') + NEW_DECODERS),
+    'exemplarv2': ('exemplar_v2', (None, 'mocofcn') + NEW_DECODERS),
+    'mocomc': ('mocomc', (None, 'mocofcn') + NEW_DECODERS),
     'mocov2': ('baselines', (None, )),  # MMSelfSup's own, for comparison
     'densecl': ('baselines', (None, )),
 }

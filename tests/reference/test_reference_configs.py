@@ -29,7 +29,7 @@ PROTOCOLS = {
 
 
 def test_every_row_has_a_config_for_both_datasets():
-    assert len(PRETRAIN) == 2 * 53
+    assert len(PRETRAIN) == 2 * (53 + 5 * 3)
     missing = [pretrain_config(*row) for row in PRETRAIN if not exists(pretrain_config(*row))]
     assert not missing
     missing = [seg_config(*leaf) for leaf in SEG if not exists(seg_config(*leaf))]
@@ -96,6 +96,8 @@ def test_pretrain_reference_settings(method, decoder, dataset):
         assert cfg.model.base_momentum == 0.996
     for masks in _transforms(cfg, 'FelzenszwalbMasks') + _transforms(cfg, 'SLICMasks'):
         assert masks['cache_dir']  # computed once, cached
+    for sampling in _transforms(cfg, 'SampleMaskIds'):  # at the map's stride (DeepLabv3+: 4)
+        assert sampling['feat_stride'] == (4 if decoder == 'dlv3p' else 8)
     if method in ('detcons', 'detconb'):
         (fz, ) = _transforms(cfg, 'FelzenszwalbMasks')
         assert (fz['scale'], fz['min_size']) == ((1000, 1000) if dataset == 'voc12aug' else

@@ -1,7 +1,12 @@
 """The decoders added after MoCoFCN / PSPNet / DeepLabv3: DeepLabv3+ (stage-1 skip), Non-local and
 PSPNet-256. Every toy pre-training config with one of them trains (as `mim train` runs it: mmengine's
 Runner from the config), converts into its head's LP leaf with only conv_seg new, and each head's
-three protocols train from the converted weights and test on the toy scenes."""
+three protocols train from the converted weights and test on the toy scenes.
+
+The region- and image-level methods (RLMoCo, DetCon-S/B, Exemplar-v2, MoCo multi-crop) came later:
+each trains with DeepLabv3+ (the stride-4 case) by default and with Non-local / PSPNet-256 under
+``-m reference_full``; all of their configs build and convert into their head by default."""
+import glob
 import math
 import os.path as osp
 
@@ -9,13 +14,21 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmselfsup.registry import MODELS
 
 from ssl4dp_mm.datasets.label_split import make_label_split
-from tests.conftest import config_path, load_config, load_tool, train_few_iters
+from ssl4dp_mm.utils import check_fits, to_seg_state_dict
+from tests.conftest import FULL, config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import cfg_path
 
 NEW_DECODERS = ('dlv3p', 'nl', 'psp256')
 METHODS = ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'prcl', 'p2vec', 'plr')
+# region level (masks pooled at the decoder's stride) and image level (the decoder's map pooled)
+LATER_METHODS = ('rlmoco', 'detcons', 'detconb', 'exemplarv2', 'mocomc')
+FOLDERS = dict(detcons='detcon', detconb='detcon', exemplarv2='exemplar_v2')
+# every method with a -mocofcn CamVid config that takes a decoder
+CAMVID_METHODS = ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'p2vec', 'prcl', 'plr', 'rlmoco',
+                  'detcons', 'detconb', 'mocomc', 'edmoco', 'pledmoco')
 HEAD_DIRS = {'dlv3p': 'deeplabv3plus', 'nl': 'nonlocal', 'psp256': 'pspnet256'}
 PROTOCOL_ITERS = {'ft10': 'ft10-300i', 'lp': 'lp-300i', 'ft100': 'ft100-300i'}
 # the widths and output stride each decoder hands to the projector (64 px views, ResNet-18-d8)
@@ -26,6 +39,24 @@ STRIDE = dict(dlv3p=4, nl=8, psp256=8)
 def leaf(decoder: str, protocol: str) -> str:
     folder = HEAD_DIRS[decoder]
     return f'seg/{folder}/{folder}_r18-d8_{PROTOCOL_ITERS[protocol]}_toyscenes.py'
+
+
+def toy_config(method: str, decoder: str) -> str:
+    """The toy pre-training config of ``method`` with ``decoder``."""
+    if method in METHODS:
+        return cfg_path(method, decoder)
+    return (f'selfsup/{FOLDERS.get(method, method)}/{method}_r18-d8-{decoder}_1xb8-300i_'
+            'toyscenes.py')
+
+
+def reference_config(method: str, decoder: str, dataset: str) -> str:
+    epochs = 50 if (method, dataset) == ('plmocoplus', 'cityscapes') else 20  # the reports' table
+    return (f'selfsup/{FOLDERS.get(method, method)}/{method}_r50b-d8-{decoder}_1xb16-{epochs}e_'
+            f'{dataset}_from-mocov2.py')
+
+
+def camvid_config(method: str, decoder: str) -> str:
+    return f'selfsup/camvid/{method}_r18-d8-{decoder}_1xb16-120i_camvid.py'
 
 
 def pretrain(rel, toy_root, work_dir, iters=2):
@@ -40,17 +71,20 @@ def pretrain(rel, toy_root, work_dir, iters=2):
 
 
 def test_every_method_has_the_new_decoders_at_every_scale():
-    for method in METHODS:
-        for decoder in NEW_DECODERS:
-            assert osp.isfile(config_path(cfg_path(method, decoder))), (method, decoder)
-    for method in ('plmoco', 'mocodec'):
-        for decoder in NEW_DECODERS:
-            assert osp.isfile(config_path(
-                'selfsup', 'camvid', f'{method}_r18-d8-{decoder}_1xb16-120i_camvid.py'))
-            for dataset in ('voc12aug', 'cityscapes'):
-                assert osp.isfile(config_path(
-                    'selfsup', method,
-                    f'{method}_r50b-d8-{decoder}_1xb16-20e_{dataset}_from-mocov2.py'))
+    walked = []
+    for decoder in NEW_DECODERS:
+        walked += [toy_config(m, decoder) for m in METHODS + LATER_METHODS]
+        walked += [camvid_config(m, decoder) for m in CAMVID_METHODS]
+        walked += [reference_config(m, decoder, dataset) for dataset in ('voc12aug', 'cityscapes')
+                   for m in ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'prcl', 'p2vec')
+                   + LATER_METHODS]
+    assert len(walked) == 3 * (12 + 13 + 2 * 11)
+    missing = [rel for rel in walked if not osp.isfile(config_path(rel))]
+    assert not missing, missing
+    # every CamVid -mocofcn config that takes a decoder has the three new ones
+    camvid = {osp.basename(p).split('_')[0]
+              for p in glob.glob(config_path('selfsup', 'camvid', '*-mocofcn_*.py'))}
+    assert camvid == set(CAMVID_METHODS)
     for decoder in NEW_DECODERS:
         for protocol in PROTOCOL_ITERS:
             assert osp.isfile(config_path(leaf(decoder, protocol)))
@@ -74,10 +108,19 @@ def test_the_decoder_dicts_are_shared_by_pretraining_and_segmentation(decoder):
         assert dec == head, (pre, seg)
 
 
-@pytest.mark.parametrize('decoder', NEW_DECODERS)
-@pytest.mark.parametrize('method', METHODS)
+def _train_cases():
+    """(method, decoder): every toy config with a new decoder; of the later methods only DeepLabv3+
+    (the stride-4 case) by default, Non-local and PSPNet-256 under -m reference_full."""
+    cases = [pytest.param(m, d, id=f'{m}-{d}') for d in NEW_DECODERS for m in METHODS]
+    slow = getattr(pytest.mark, FULL)
+    cases += [pytest.param(m, d, id=f'{m}-{d}', marks=() if d == 'dlv3p' else slow)
+              for d in NEW_DECODERS for m in LATER_METHODS]
+    return cases
+
+
+@pytest.mark.parametrize('method,decoder', _train_cases())
 def test_trains_two_iterations_and_converts_into_its_head(method, decoder, toy_root, tmp_path):
-    rel = cfg_path(method, decoder)
+    rel = toy_config(method, decoder)
     runner = pretrain(rel, toy_root, tmp_path)
     losses = runner.message_hub.get_scalar('train/loss').data[0]
     assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
@@ -101,6 +144,51 @@ def test_trains_two_iterations_and_converts_into_its_head(method, decoder, toy_r
         verbose=False)
     assert report['missing'] == ['decode_head.conv_seg.weight', 'decode_head.conv_seg.bias']
     assert report['unexpected'] == []
+
+
+SEG_BASES = dict(dlv3p='deeplabv3plus_r18-d8_seg.py', nl='nonlocal_r18-d8_seg.py',
+                 psp256='pspnet256_r18-d8_seg.py')
+TYPES = dict(rlmoco='RLMoCo', detcons='DetConS', detconb='DetConB', exemplarv2='ExemplarV2',
+             mocomc='MoCoMultiCrop')
+
+
+@pytest.fixture(scope='module')
+def seg_states():
+    """decoder -> state_dict() of the MMSeg EncoderDecoder with the matching head."""
+    from mmseg.registry import MODELS as SEG_MODELS
+    init_default_scope('mmseg')
+    states = {}
+    for decoder, base in SEG_BASES.items():
+        cfg = Config.fromfile(config_path('_base_', 'models', base)).model
+        cfg.pop('pretrained', None)
+        states[decoder] = SEG_MODELS.build(cfg).state_dict()
+    return states
+
+
+@pytest.mark.parametrize('decoder', NEW_DECODERS)
+@pytest.mark.parametrize('method', LATER_METHODS)
+def test_later_methods_build_with_each_new_decoder_and_convert_into_its_head(
+        method, decoder, seg_states):
+    """Without training (that is the test above): the model of each toy config has the decoder,
+    hands its width to the projector, and its state converts into the matching head with only
+    conv_seg missing."""
+    init_default_scope('mmselfsup')
+    cfg = load_config(toy_config(method, decoder)).model
+    if 'queue_len' in cfg:  # the MoCo family (MoCo multi-crop: >= its 20 neighbours)
+        cfg.queue_len = 64
+    model = MODELS.build(cfg).eval()
+    assert type(model).__name__ == TYPES[method]
+    with torch.no_grad():
+        feat = model.encode(torch.randn(1, 3, 64, 64))
+    assert tuple(feat.shape) == (1, WIDTH[decoder], 64 // STRIDE[decoder], 64 // STRIDE[decoder])
+    assert cfg.neck.in_channels == WIDTH[decoder]
+    if method == 'mocomc':  # the kNN queue holds the pooled decoder features
+        assert model.knn_queue.feats.shape[1] == WIDTH[decoder]
+    converted, source = to_seg_state_dict(model.state_dict())
+    assert source == 'ssl4dp_mm'
+    missing, unexpected = check_fits(converted, seg_states[decoder], 'ResNetV1c')
+    assert sorted(missing) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
+    assert not unexpected, unexpected
 
 
 @pytest.fixture(scope='module')
