@@ -20,6 +20,19 @@ Setting (all in configs, so each run can be repeated by hand):
 - frozen protocols (``--frozen``; no head training): the converged LP-100% probe (L-BFGS), segment
   retrieval, kNN and K-means on the map LP-100% reads, through ``tools/evaluate_frozen.py``.
 
+ViT rows (opt-in, not in the default run: ``--methods vit``, or ``vit-t`` / ``vit-s`` / ``vit-all``
+or the names ``<method>[-dec]-vit-<t|s>``, :data:`GROUPS`): PLMoCo and DetCon-S (w/o and w/dec)
+against image-level MoCo (``mocov2-vit-*``: ``configs/selfsup/vit/mocodec_vit-*``, MoCo v2 w/o dec
+on the averaged patch tokens) and random init on the same ViT-Tiny/16 or ViT-S/16, pre-trained by
+``configs/selfsup/vit/*_1xb16-120i_camvid.py`` (same data, views and budget, AdamW); LP-100%
+``configs/seg/vit/linear_vit-*_lp-100i_camvid-half.py`` (linear head on the frozen tokens; w/o dec
+and random init) or ``fcn_vit-*_lp-100i_camvid-half.py`` (frozen pre-trained FCN decoder; w/dec),
+FT-10% ``fcn_vit-*_ft10-100i_camvid-half.py``; frozen protocols on the last block's patch tokens
+(``backbone.layers.11``) or the decoder. Their findings (PLMoCo / DetCon-S > MoCo per encoder and
+protocol, ...) come under the ResNet ones (:func:`vit_findings`).
+
+    python benchmarks/camvid_quality.py --methods vit --out benchmarks/results/camvid_quality_vit.md
+
 A row's cells are mean ± std over its pre-training seeds (each the mean of its evaluation seeds)
 when there are several, so that the spread includes the pre-training run; the findings count a
 difference only when it is beyond twice the combined standard error, and the frozen protocols'
@@ -119,6 +132,60 @@ VARIANTS = {
 for _name, (_method, _opts, _label) in VARIANTS.items():
     METHODS[_name] = METHODS[_method][:4] + (_label, )
 
+# ViT rows (issue 17, docs/vit.md): the same CamVid pre-training (367 images at 240x180, 128 px
+# views: 8 x 8 tokens, batch 16, 120 iterations; AdamW) on MMSeg's VisionTransformer, ViT-Tiny/16
+# and ViT-S/16, w/o dec (the last block's patch tokens are the cells) and w/dec (FCN decoder on
+# them), configs/selfsup/vit/. MoCo is the image-level reference on the same encoder
+# (mocodec_vit-*: MoCo v2 w/o dec, the patch tokens averaged into one vector). Evaluated with the
+# ViT leaves (vit_leaves): LP-100% through a linear head on the frozen tokens (w/o dec, random init)
+# or through the frozen pre-trained FCN decoder (w/dec); FT-10% with the FCN decoder (layer-wise lr
+# decay). Names: <method>[-dec]-vit-<t|s>.
+SELFSUP_VIT = osp.join(ROOT, 'configs', 'selfsup', 'vit')
+SEG_VIT = osp.join(ROOT, 'configs', 'seg', 'vit')
+# size of the names -> (config tag, label)
+VIT_SIZES = {'t': ('t16', 'ViT-T/16'), 's': ('s16', 'ViT-S/16')}
+# method of the names -> (config file prefix, level, contrastive, label); the rows are the
+# (method, size, decoder) of VIT_ROWS
+VIT_METHODS = {
+    'random': (None, 'none', None, 'random init'),
+    'mocov2': ('mocodec', 'image', True, 'MoCo'),
+    'plmoco': ('plmoco', 'patch', True, 'PLMoCo'),
+    'detcons': ('detcons', 'region', True, 'DetCon-S'),
+    'detconb': ('detconb', 'region', False, 'DetCon-B'),
+    'plmocoplus': ('plmocoplus', 'patch', True, 'PLMoCo+'),
+    'plsiam': ('plsiam', 'patch', False, 'PLSiam'),
+    'prcl': ('prcl', 'patch', True, 'PRCL'),
+}
+# (method, size, with decoder): the configs that exist (ViT-S has more w/dec methods)
+VIT_ROWS = [(m, z, False) for z in 'ts' for m in ('random', 'mocov2', 'plmoco', 'detcons')] + \
+    [(m, z, True) for z in 'ts' for m in ('plmoco', 'detcons')] + \
+    [(m, 's', True) for m in ('detconb', 'plmocoplus', 'plsiam', 'prcl')]
+VIT = {}  # name -> (method, size, with decoder)
+for _method, _size, _dec in VIT_ROWS:
+    _prefix, _level, _contrastive, _label = VIT_METHODS[_method]
+    _name = f'{_method}{"-dec" if _dec else ""}-vit-{_size}'
+    _tag, _size_label = VIT_SIZES[_size]
+    _config = None if _prefix is None else osp.join(  # absolute: osp.join(SELFSUP, it) is it
+        SELFSUP_VIT, f'{_prefix}_vit-{_tag}{"-fcn" if _dec else ""}_1xb16-120i_camvid.py')
+    if _prefix is None:
+        _row_label = f'{_label}, {_size_label}'
+    else:
+        _row_label = (f'{_label} {"w/dec (FCN)" if _dec else "w/o dec"}'
+                      f'{" (mean patch token)" if _level == "image" else ""}, {_size_label}')
+    METHODS[_name] = (_config, _dec, _level, _contrastive, _row_label)
+    VIT[_name] = (_method, _size, _dec)
+# the token map the frozen protocols read for ViT rows without a decoder (tools/evaluate_frozen.py)
+VIT_TOKEN_LAYER = 'backbone.layers.11'
+# opt-in groups of --methods (not in the default run: the ViT rows roughly double it), in run
+# order: per size, what the ViT findings compare (random init first: no pre-training)
+VIT_CORE = ('random', 'plmoco', 'mocov2', 'detcons', 'plmoco-dec', 'detcons-dec')
+GROUPS = {
+    'vit-t': tuple(f'{m}-vit-t' for m in VIT_CORE),
+    'vit-s': tuple(f'{m}-vit-s' for m in VIT_CORE),
+}
+GROUPS['vit'] = GROUPS['vit-t'] + GROUPS['vit-s']
+GROUPS['vit-all'] = GROUPS['vit'] + tuple(n for n in VIT if n not in GROUPS['vit'])
+
 # run in this order: what the three findings compare first, the other methods after
 PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec', 'plsiam-dec',
             'detcons-dec', 'detconb-dec', 'rlmoco-dec', 'plmocoplus-dec', 'prcl-dec', 'p2vec-dec',
@@ -169,10 +236,34 @@ def last_scalar(work_dir: str, key: str):
     return value
 
 
+def expand_methods(names) -> list:
+    """``--methods``: the groups of :data:`GROUPS` expanded, each name once, in order."""
+    out = []
+    for name in names:
+        for one in GROUPS.get(name, (name, )):
+            if one not in out:
+                out.append(one)
+    return out
+
+
+def vit_leaves(name: str) -> tuple:
+    """(``--head``, LP-100% leaf, FT-10% leaf) of a ViT row: LP through the linear head on the
+    frozen tokens (``linear_vit-*``) without a pre-trained decoder, through the frozen FCN decoder
+    (``fcn_vit-*_lp``) with one; FT-10% ``fcn_vit-*_ft10`` (the records' head tag stays mocofcn,
+    the one tools/evaluate.py takes with ``--config``; the run name tells the rows apart)."""
+    _, size, dec = VIT[name]
+    tag = VIT_SIZES[size][0]
+    lp = f'{"fcn" if dec else "linear"}_vit-{tag}_lp-100i_camvid-half.py'
+    return ('mocofcn', osp.join(SEG_VIT, lp),
+            osp.join(SEG_VIT, f'fcn_vit-{tag}_ft10-100i_camvid-half.py'))
+
+
 def leaves(name: str) -> tuple:
     """(``--head`` of tools/evaluate.py, LP-100% leaf, FT-10% leaf) of a method: its own head for the
     decoders of :data:`DECODER_HEADS`, else MoCoFCN (LP through conv_seg straight on the backbone
-    map for checkpoints without a decoder)."""
+    map for checkpoints without a decoder); ViT rows: :func:`vit_leaves`."""
+    if name in VIT:
+        return vit_leaves(name)
     method = VARIANTS[name][0] if name in VARIANTS else name
     decoder = method.rsplit('-', 1)[-1]
     if decoder in DECODER_HEADS:
@@ -248,8 +339,11 @@ def evaluate(name: str, run_id: str, checkpoint: str, protocol: str, args, env: 
 
 
 def frozen_layer(name: str) -> str:
-    """The map LP-100% reads: the pre-trained decoder's output, else the backbone's last stage."""
-    return 'decoder' if METHODS[name][1] else 'backbone.layer4'
+    """The map LP-100% reads: the pre-trained decoder's output, else the backbone's last stage
+    (a ViT's: its last block's patch tokens, :data:`VIT_TOKEN_LAYER`)."""
+    if METHODS[name][1]:
+        return 'decoder'
+    return VIT_TOKEN_LAYER if name in VIT else 'backbone.layer4'
 
 
 def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) -> dict:
@@ -272,6 +366,8 @@ def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) ->
                '--data-root', args.data_root, '--config', lp_leaf, '--head', head,
                '--layers', layer, '--protocols', *args.frozen, '--name', run_id,
                '--work-dir', frozen_dir, '--seeds', '0', *FROZEN_OPTIONS]
+        if name in VIT:  # the records' backbone tag (the leaf builds the ViT)
+            cmd += ['--backbone', f'vit-{VIT_SIZES[VIT[name][1]][0]}']
         if args.frozen_max_images:
             cmd += ['--max-images', str(args.frozen_max_images)]
         log(f'{run_id}: frozen protocols {", ".join(args.frozen)} ({layer})')
@@ -376,10 +472,7 @@ def findings(results: dict) -> list:
         return units(results.get(name, {}), protocol)
 
     def compare(a, b, protocol):
-        va, vb = values(a, protocol), values(b, protocol)
-        if not va or not vb:
-            return None, None, f'{a} vs {b}: not measured'
-        return judged_text(results[a]['label'], va, results[b]['label'], vb)
+        return compare_rows(results, a, b, protocol)
 
     lines = []
     pairs = [('plmoco-dec', 'plmoco'), ('mocodec-dec', 'mocov2')]
@@ -391,7 +484,7 @@ def findings(results: dict) -> list:
     def level_means(level, protocol, contrastive=None):
         return [mean(values(n, protocol)) for n, r in results.items()
                 if r['level'] == level and values(n, protocol) and n not in VARIANTS
-                and (contrastive is None or r['contrastive'] == contrastive)]
+                and n not in VIT and (contrastive is None or r['contrastive'] == contrastive)]
 
     patch, image = level_means('patch', 'lp', True), level_means('image', 'lp', True)
     checks = [compare('plmoco-dec', 'mocodec-dec', 'lp'), compare('plmoco', 'mocov2', 'lp'),
@@ -409,6 +502,44 @@ def findings(results: dict) -> list:
     checks = [compare('plmoco-dec', 'plsiam-dec', 'lp'), compare('detcons-dec', 'detconb-dec', 'lp')]
     lines.append(f'- Non-contrastive methods trail their contrastive counterparts in linear probe: '
                  f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
+    return lines
+
+
+def compare_rows(results: dict, a: str, b: str, protocol: str) -> tuple:
+    """A check of a finding between rows ``a`` and ``b``: (above, beyond, text), (None, None,
+    '... not measured') when either row has no value for ``protocol``."""
+    va, vb = units(results.get(a, {}), protocol), units(results.get(b, {}), protocol)
+    if not va or not vb:
+        return None, None, f'{a} vs {b}: not measured'
+    return judged_text(results[a]['label'], va, results[b]['label'], vb)
+
+
+def vit_findings(results: dict) -> list:
+    """The reference reports' findings on the ViT rows, per encoder (ViT-T/16, ViT-S/16): PLMoCo and
+    DetCon-S (w/o dec: like for like; and w/dec) against image-level MoCo on the same ViT, in
+    LP-100% and FT-10%; a decoder in pre-training against none; the non-contrastive methods
+    against their contrastive counterparts (ViT-S, the only size with their configs). Judged as
+    :func:`findings` judges; 'not measured' where the rows were not run."""
+    lines = []
+    for size, (_, size_label) in VIT_SIZES.items():
+        def name(method, size=size):
+            return f'{method}-vit-{size}'
+        for protocol in PROTOCOLS:
+            for method, label in (('plmoco', 'PLMoCo'), ('detcons', 'DetCon-S')):
+                checks = [compare_rows(results, name(m), name('mocov2'), protocol)
+                          for m in (method, f'{method}-dec')]
+                lines.append(f'- {label} > MoCo on {size_label} ({COLUMNS[protocol]}): '
+                             f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
+        for protocol in PROTOCOLS:
+            checks = [compare_rows(results, name(f'{m}-dec'), name(m), protocol)
+                      for m in ('plmoco', 'detcons')]
+            lines.append(f'- Pre-training with a decoder helps on {size_label} '
+                         f'({COLUMNS[protocol]}): {verdict(checks)} '
+                         f'({"; ".join(c[2] for c in checks)}).')
+    checks = [compare_rows(results, 'plmoco-dec-vit-s', 'plsiam-dec-vit-s', 'lp'),
+              compare_rows(results, 'detcons-dec-vit-s', 'detconb-dec-vit-s', 'lp')]
+    lines.append(f'- Non-contrastive methods trail their contrastive counterparts on ViT-S/16 '
+                 f'(LP-100%): {verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
     return lines
 
 
@@ -506,8 +637,12 @@ def write_table(results: dict, args, wall: float) -> str:
     frozen = [p for p in FROZEN if any(r.get(p) for r in results.values())]
     spread = ('mean ± std over the pre-training seeds (each the mean of its evaluation seeds)'
               if len(args.pretrain_seeds) > 1 else 'mean ± std over the evaluation seeds')
-    lines = ['# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)', '',
-             environment(), '',
+    vit = [n for n in results if n in VIT]
+    title = '# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)'
+    if vit:
+        title = ('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows ViT-T/16, '
+                 'ViT-S/16, FCN decoder or linear head, val mIoU (%)')
+    lines = [title, '', environment(), '',
              f'Pre-training: CamVid train images (367, labels unused) at 240x180, 128 px views, '
              f'batch 16, {args.pretrain_iters or 120} iterations, pre-training seeds '
              f'{", ".join(map(str, args.pretrain_seeds))}. Evaluation at 240x180 '
@@ -517,7 +652,14 @@ def write_table(results: dict, args, wall: float) -> str:
              'random init) reads the backbone map directly.'
              + (f' Frozen protocols ({", ".join(FROZEN_COLUMNS[p] for p in frozen)}: '
                 '`tools/evaluate_frozen.py`, seed 0, `' + ' '.join(FROZEN_OPTIONS) + '`) on the '
-                'map LP-100% reads (decoder output, else `backbone.layer4`).' if frozen else '')
+                'map LP-100% reads (decoder output, else `backbone.layer4`'
+                + (f'; ViT: `{VIT_TOKEN_LAYER}`, the last block\'s patch tokens' if vit else '')
+                + ').' if frozen else '')
+             + (' ViT rows (`configs/selfsup/vit/`): the same data, views and budget, AdamW; '
+                'LP-100% through a linear head on the frozen tokens (w/o dec, random init) or '
+                'the frozen pre-trained FCN decoder (w/dec), FT-10% with the FCN decoder and '
+                'layer-wise lr decay (`configs/seg/vit/*_camvid-half.py`); MoCo v2 there is MoCo '
+                'w/o dec with the patch tokens averaged (`mocodec_vit-*`).' if vit else '')
              + f' Cells: {spread}. Benchmark wall time on this machine (all stages, summed over '
              f'resumed runs): {wall / 60:.1f} min (**machine-dependent**; the mIoU are the '
              'result).', '',
@@ -537,6 +679,10 @@ def write_table(results: dict, args, wall: float) -> str:
     lines += ['', 'Reference findings at this scale (computed from the table; a comparison counts '
               'when the difference of the means is beyond twice the combined standard error):',
               '', *findings(results)]
+    if vit:
+        lines += ['', 'On the ViT rows (same encoder per line):', '', *vit_findings(results)]
+    else:
+        lines += ['', 'ViT rows: not measured (`--methods vit`).']
     variants = variant_findings(results)
     if variants:
         lines += ['', f'Variants against their method ({spread}):', '', *variants]
@@ -549,7 +695,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(ROOT, '..', 'shared', 'datasets', 'camvid'))
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'camvid_quality'))
-    parser.add_argument('--methods', nargs='+', choices=list(METHODS), default=list(PRIORITY))
+    parser.add_argument('--methods', nargs='+', choices=list(METHODS) + list(GROUPS),
+                        default=list(PRIORITY), metavar='NAME',
+                        help='rows (default: the ResNet rows of PRIORITY); groups: '
+                        + '; '.join(f'{g} = {" ".join(m)}' for g, m in GROUPS.items()
+                                    if g != 'vit-all') + '; vit-all = vit and the other ViT-S '
+                        'w/dec methods')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0], help='evaluation seeds')
     parser.add_argument('--pretrain-seeds', nargs='+', type=int, default=[0],
                         help='pre-training seeds (each evaluated with every --seeds)')
@@ -563,6 +714,7 @@ def main():
     parser.add_argument('--eval-iters', type=int, help='override the 100 iterations')
     parser.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'))
     args = parser.parse_args()
+    args.methods = expand_methods(args.methods)
     args.data_root = osp.abspath(args.data_root)
     args.work_dir = osp.abspath(args.work_dir)
     for sub in ('img_dir/train', 'img_dir/val', 'ann_dir/val'):
