@@ -58,13 +58,11 @@ def vit_default_config(dataset: str, checkpoint: str):
     """The default config for a ViT checkpoint (see :data:`VIT_CONFIGS`), or None when the
     checkpoint is not an MMSeg-named ViT (ResNets keep the dataset's default) or no leaf exists."""
     from ssl4dp_mm.utils import load_checkpoint_file
+    from ssl4dp_mm.utils.checkpoint_layouts import state_dict_of
     try:
-        ckpt = load_checkpoint_file(checkpoint)
+        state = state_dict_of(load_checkpoint_file(checkpoint))
     except (ValueError, FileNotFoundError):
         return None  # reported when the model loads it
-    state = ckpt.get('state_dict', ckpt)
-    if not isinstance(state, dict):
-        return None
     proj = state.get('backbone.patch_embed.projection.weight')
     if proj is None or not any(k.startswith('backbone.layers.') for k in state):
         return None
