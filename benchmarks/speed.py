@@ -214,7 +214,8 @@ def measure_one(args) -> list:
             results.append(dict(config=args.single, median_s=statistics.median(times),
                                 peak_mb=peak_mb, params_m=params, type=cfg.model.type,
                                 batch=batch_size, size=args.size, amp=amp,
-                                depth=cfg.model.backbone.get('depth')))
+                                depth=cfg.model.backbone.get('depth'),
+                                backbone=backbone_name(cfg.model.backbone)))
             del model, optim_wrapper
             if args.device == 'cuda':
                 torch.cuda.empty_cache()
@@ -281,6 +282,26 @@ def target_verdicts(rows: list) -> list:
     return lines
 
 
+def backbone_name(backbone: dict) -> str:
+    """A short name of a backbone config: ``ResNet-18``, or ``ViT-S/16`` style for MMSeg's
+    VisionTransformer (named by its width: 192 T, 384 S, 768 B, else the width itself)."""
+    if backbone.get('depth'):
+        return f'ResNet-{backbone["depth"]}'
+    if 'VisionTransformer' in str(backbone.get('type')):
+        width = backbone.get('embed_dims', 768)
+        size = {192: 'T', 384: 'S', 768: 'B'}.get(width, str(width))
+        return f'ViT-{size}/{backbone.get("patch_size", 16)}'
+    return str(backbone.get('type'))
+
+
+def reference_labels(refs: tuple) -> tuple:
+    """Column labels of the two references: 'MoCo v2' / 'DenseCL' for MMSelfSup's own ResNet
+    configs (the defaults), else the references' config stems (e.g. MoCo on the same ViT)."""
+    if tuple(refs) == (MOCOV2, DENSECL):
+        return 'MoCo v2', 'DenseCL'
+    return _stem(refs[0]), _stem(refs[1])
+
+
 def _stem(config: str) -> str:
     """The config's file name without ``.py``, with its variant options if any."""
     path, _, opts = config.partition('@')
@@ -337,8 +358,9 @@ def scaling_verdicts(rows: dict) -> list:
 
 def scaling_table(rows: dict, refs: tuple, args) -> list:
     """Markdown lines: one row per config and batch, ratios to the references of that batch."""
-    lines = ['| config | batch | amp | ms/step | images/s | x MoCo v2 | x DenseCL | peak MB | '
-             'mem x MoCo v2 | mem x DenseCL | mem x half batch |',
+    a, b = reference_labels(refs)
+    lines = [f'| config | batch | amp | ms/step | images/s | x {a} | x {b} | peak MB | '
+             f'mem x {a} | mem x {b} | mem x half batch |',
              '|---|---|---|---|---|---|---|---|---|---|---|']
     configs = list(dict.fromkeys(r['config'] for b in rows for r in rows[b]))
     for cfg in configs:
@@ -467,8 +489,10 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
     """The scaling table and its targets, printed and written to the results file."""
     depths = sorted({r['depth'] for b in rows.values() for r in b if r.get('depth')})
     depth = '/'.join(map(str, depths)) or str(args.depth)
+    backbones = ' / '.join(dict.fromkeys(r['backbone'] for b in rows.values() for r in b
+                                         if r.get('backbone'))) or f'ResNet-{depth}'
     size = f'{args.size} px views' if args.size else "the configs' own view sizes"
-    lines = header(args, f'Pre-training cost against the batch, ResNet-{depth}, {size}, '
+    lines = header(args, f'Pre-training cost against the batch, {backbones}, {size}, '
                    f'{args.device}')
     lines += [
         f'Median of {args.steps} train steps after {args.warmup} warm-up; '
@@ -478,8 +502,11 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
            f'in between), fastest of {args.repeats} run(s).')
         + ' One batch of toy scenes drawn at '
         f'1.25 x {args.size or "?"} by 1.67 x {args.size or "?"} px, its views made by the '
-        "config's own pipeline, reused for every step. Ratios are to MMSelfSup's MoCo v2 and "
-        'DenseCL on the same backbone at the same batch; "mem x half batch" is the peak memory '
+        "config's own pipeline, reused for every step. "
+        + ("Ratios are to MMSelfSup's MoCo v2 and DenseCL on the same backbone at the same batch; "
+           if tuple(refs) == (MOCOV2, DENSECL) else
+           'Ratios are to the two reference configs named in the columns, at the same batch; ')
+        + '"mem x half batch" is the peak memory '
         'growth over that of half the batch (2.0: linear). Peak memory: '
         + ('peak RSS growth during the steps.' if args.device == 'cpu' else
            'max CUDA allocation (model, optimizer state and activations).'),
@@ -487,8 +514,9 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
         'result.', '']
     lines += scaling_table(rows, refs, args)
     by_batch = {b: r for (b, amp), r in rows.items() if amp == 'off'}
-    if refs == (MOCOV2, DENSECL):
-        lines += ['', 'Targets of the issue (at 224 px):', ''] + scaling_verdicts(by_batch)
+    verdicts = scaling_verdicts(by_batch) if refs == (MOCOV2, DENSECL) else []
+    if any(not v.endswith('not measured in this run.') for v in verdicts):
+        lines += ['', 'Targets of the issue (at 224 px):', ''] + verdicts
     lines += ['', 'Noise: every run of the references.', '']
     for (batch, amp), batch_rows in sorted(rows.items()):
         lines += [f'batch {batch}{", amp" if amp == "on" else ""}: {line[2:]}'

@@ -121,3 +121,25 @@ def test_scaling_verdicts_judge_time_memory_and_growth():
     assert lines[4].endswith('batch 32 / batch 16 = 2.10 (target <= 2.20: met).')
     del rows[16]
     assert speed.scaling_verdicts(rows)[3].endswith('not measured in this run.')
+
+
+def test_backbone_names_and_reference_labels():
+    """Tables name the backbones they measured (a ViT run is not titled ResNet-18) and, with other
+    references than MMSelfSup's two (e.g. MoCo on the same ViT), name those in the columns."""
+    speed = load_tool('speed', folder='benchmarks')
+    assert speed.backbone_name(load_config(speed.MOCOV2[len('configs/'):]).model.backbone) == 'ResNet-18'
+    vit = 'selfsup/vit/plmoco_vit-s16_1xb16-120i_camvid.py'
+    assert speed.backbone_name(load_config(vit).model.backbone) == 'ViT-S/16'
+    tiny = 'selfsup/vit/plmoco_vit-t16_1xb8-300i_toyscenes.py'
+    assert speed.backbone_name(load_config(tiny).model.backbone) == 'ViT-T/16'
+    assert speed.reference_labels((speed.MOCOV2, speed.DENSECL)) == ('MoCo v2', 'DenseCL')
+    moco_vit = 'configs/selfsup/vit/mocodec_vit-s16_1xb16-120i_camvid.py'
+    labels = speed.reference_labels((moco_vit, speed.DENSECL))
+    assert labels == ('mocodec_vit-s16_1xb16-120i_camvid', 'densecl_r18-d8_1xb8-300i_toyscenes')
+    rows = {(16, 'off'): [dict(config=moco_vit, median_s=2.0, peak_mb=100.0),
+                          dict(config=speed.DENSECL, median_s=1.0, peak_mb=50.0),
+                          dict(config='configs/selfsup/vit/' + vit.split('/')[-1], median_s=3.0,
+                               peak_mb=150.0)]}
+    lines = speed.scaling_table(rows, (moco_vit, speed.DENSECL), None)
+    assert '| x mocodec_vit-s16_1xb16-120i_camvid |' in lines[0]
+    assert lines[-1].split(' | ')[5:7] == ['1.50', '3.00']
