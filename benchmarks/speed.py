@@ -492,6 +492,7 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
     backbones = ' / '.join(dict.fromkeys(r['backbone'] for b in rows.values() for r in b
                                          if r.get('backbone'))) or f'ResNet-{depth}'
     size = f'{args.size} px views' if args.size else "the configs' own view sizes"
+    mmselfsup_refs = tuple(refs) == (MOCOV2, DENSECL)
     lines = header(args, f'Pre-training cost against the batch, {backbones}, {size}, '
                    f'{args.device}')
     lines += [
@@ -504,7 +505,7 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
         f'1.25 x {args.size or "?"} by 1.67 x {args.size or "?"} px, its views made by the '
         "config's own pipeline, reused for every step. "
         + ("Ratios are to MMSelfSup's MoCo v2 and DenseCL on the same backbone at the same batch; "
-           if tuple(refs) == (MOCOV2, DENSECL) else
+           if mmselfsup_refs else
            'Ratios are to the two reference configs named in the columns, at the same batch; ')
         + '"mem x half batch" is the peak memory '
         'growth over that of half the batch (2.0: linear). Peak memory: '
@@ -514,7 +515,7 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
         'result.', '']
     lines += scaling_table(rows, refs, args)
     by_batch = {b: r for (b, amp), r in rows.items() if amp == 'off'}
-    verdicts = scaling_verdicts(by_batch) if refs == (MOCOV2, DENSECL) else []
+    verdicts = scaling_verdicts(by_batch) if mmselfsup_refs else []
     if any(not v.endswith('not measured in this run.') for v in verdicts):
         lines += ['', 'Targets of the issue (at 224 px):', ''] + verdicts
     lines += ['', 'Noise: every run of the references.', '']

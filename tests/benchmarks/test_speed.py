@@ -138,8 +138,7 @@ def test_backbone_names_and_reference_labels():
     assert labels == ('mocodec_vit-s16_1xb16-120i_camvid', 'densecl_r18-d8_1xb8-300i_toyscenes')
     rows = {(16, 'off'): [dict(config=moco_vit, median_s=2.0, peak_mb=100.0),
                           dict(config=speed.DENSECL, median_s=1.0, peak_mb=50.0),
-                          dict(config='configs/selfsup/vit/' + vit.split('/')[-1], median_s=3.0,
-                               peak_mb=150.0)]}
+                          dict(config='configs/' + vit, median_s=3.0, peak_mb=150.0)]}
     lines = speed.scaling_table(rows, (moco_vit, speed.DENSECL), None)
     assert '| x mocodec_vit-s16_1xb16-120i_camvid |' in lines[0]
     assert lines[-1].split(' | ')[5:7] == ['1.50', '3.00']
