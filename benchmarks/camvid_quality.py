@@ -16,7 +16,9 @@ Setting (all in configs, so each run can be repeated by hand):
 - FT-10%: ``configs/seg/mocofcn/mocofcn_r18-d8_ft10-100i_camvid-half.py`` (seeded 37-image split);
   both 100 iterations at batch 8 on 240x180 images, scored on CamVid's 101 val images (methods
   pre-trained with DeepLabv3+, Non-local or PSPNet-256 decoders are evaluated with that head's
-  ``configs/seg/<head>/*_camvid-half.py`` leaves instead, :func:`leaves`);
+  ``configs/seg/<head>/*_camvid-half.py`` leaves instead, :func:`leaves`; ``random-<head>``
+  rows fine-tune random init with those heads, FT-10% only, the baselines of the decoders' gains
+  in :func:`decoder_findings`);
 - frozen protocols (``--frozen``; no head training): the converged LP-100% probe (L-BFGS), segment
   retrieval, kNN and K-means on the map LP-100% reads, through ``tools/evaluate_frozen.py``.
 
@@ -113,6 +115,13 @@ METHODS.update({
 # decoder -> (tools/evaluate.py --head, configs/seg folder); the others use MoCoFCN
 DECODER_HEADS = {'dlv3p': ('dlv3p', 'deeplabv3plus'), 'nl': ('nl', 'nonlocal'),
                  'psp256': ('psp256', 'pspnet256')}
+DECODER_LABELS = {'dlv3p': 'DeepLabv3+', 'nl': 'Non-local', 'psp256': 'PSPNet-256'}
+# random init fine-tuned with each of those heads: the FT-10% baseline of a decoder's gain
+# (decoder_findings). FT-10% only: LP-100% of random init reads the backbone map for every head
+# (the 'random' row), a probe through a random frozen decoder is not a baseline the table uses
+for _decoder, _label in DECODER_LABELS.items():
+    METHODS[f'random-{_decoder}'] = (None, False, 'none', None, f'random init ({_label} head)')
+ROW_PROTOCOLS = {f'random-{d}': ('ft10', ) for d in DECODER_LABELS}
 # variants of a method: name -> (method, --cfg-options of its pre-training, label). The PLMoCo
 # family's near-positive handling ('exclude' by default since the chunked loss; 'negative' is the
 # loss before) and its sampled in-batch negatives (4096 key cells per step at batch 16 and 128 px
@@ -191,7 +200,7 @@ PRIORITY = ('random', 'plmoco-dec', 'plmoco', 'mocov2', 'densecl', 'mocodec-dec'
             'detcons-dec', 'detconb-dec', 'rlmoco-dec', 'plmocoplus-dec', 'prcl-dec', 'p2vec-dec',
             'plr-dec', 'mocomc-dec', 'plmoco-dec-dlv3p', 'plmoco-dec-nl', 'plmoco-dec-psp256',
             'mocodec-dec-dlv3p', 'mocodec-dec-nl', 'mocodec-dec-psp256', 'edmoco-dec',
-            'pledmoco-dec')
+            'pledmoco-dec', 'random-dlv3p', 'random-nl', 'random-psp256')
 PROTOCOLS = ('lp', 'ft10')
 COLUMNS = {'lp': 'LP-100%', 'ft10': 'FT-10%'}
 # frozen-feature protocols on the map LP-100% reads (no head training; one seed each): the converged
@@ -399,11 +408,13 @@ def run_method(name: str, args, env: dict) -> dict:
             else:
                 one['pretrain'] = pretrain(name, pretrain_seed, args, env)
                 checkpoint = one['pretrain']['checkpoint']
-            for protocol in PROTOCOLS:
+            for protocol in ROW_PROTOCOLS.get(name, PROTOCOLS):
                 one[protocol] = [r['mIoU'] for r in
                                  evaluate(name, run_id, checkpoint, protocol, args, env)]
-            for protocol, score in evaluate_frozen(name, run_id, checkpoint, args, env).items():
-                one[protocol] = [score]
+            if name not in ROW_PROTOCOLS:  # random-<head>: the random row's frozen map
+                for protocol, score in evaluate_frozen(name, run_id, checkpoint, args,
+                                                       env).items():
+                    one[protocol] = [score]
             result['runs'][str(pretrain_seed)] = one
     except RuntimeError as err:
         log(f'{name}: FAILED: {err}')
@@ -575,8 +586,15 @@ def variant_findings(results: dict) -> list:
     """Each variant against its method (both measured): the difference of the means and whether
     it is larger than twice their combined standard error (over pre-training seeds where there
     are several, else evaluation seeds)."""
+    return difference_lines(results, [(name, method) for name, (method, _, _) in VARIANTS.items()])
+
+
+def difference_lines(results: dict, pairs: list) -> list:
+    """Per (row, reference row) of ``pairs`` with both measured, per protocol: the reference's
+    cell, the row's, the difference (reference minus row) and whether it is beyond twice their
+    combined standard error."""
     lines = []
-    for name, (method, _, _) in VARIANTS.items():
+    for name, method in pairs:
         if name not in results or method not in results:
             continue
         for protocol in PROTOCOLS + FROZEN:
@@ -593,6 +611,51 @@ def variant_findings(results: dict) -> list:
             column = COLUMNS.get(protocol) or FROZEN_COLUMNS[protocol]
             lines.append(f'- {column}: {results[method]["label"]} {cell(a)} vs '
                          f'{results[name]["label"]} {cell(b)}: {diff:+.2f}, {judged}.')
+    return lines
+
+
+def gain_check(results: dict, first: tuple, second: tuple, protocol: str) -> tuple:
+    """Is the gain of ``first`` = (row, its baseline row) above the gain of ``second`` in
+    ``protocol``? A gain is the difference of the means; the spread of the difference of two
+    gains is twice the combined standard error of the four rows (independent runs). Returns
+    (above, beyond the spread or None without one, text); (None, None, '... not measured') when a
+    row has no value."""
+    rows = [*first, *second]
+    values = [units(results.get(n, {}), protocol) for n in rows]
+    if not all(values):
+        missing = [n for n, v in zip(rows, values) if not v]
+        return None, None, f'{" vs ".join(rows)}: not measured ({", ".join(missing)})'
+    gain_a = mean(values[0]) - mean(values[1])
+    gain_b = mean(values[2]) - mean(values[3])
+    diff = gain_a - gain_b
+    text = (f'{results[first[0]]["label"]} {gain_a:+.2f} over {results[first[1]]["label"]} vs '
+            f'{results[second[0]]["label"]} {gain_b:+.2f} over {results[second[1]]["label"]}')
+    if any(len(v) < 2 for v in values):
+        return diff > 0, None, text
+    two_se = 2 * sum(std(v) ** 2 / len(v) for v in values) ** 0.5
+    return diff > 0, abs(diff) > two_se, text + f' ({diff:+.2f}, 2 SE {two_se:.2f})'
+
+
+def decoder_findings(results: dict) -> list:
+    """The draft report's claim on the decoders of issue 14: against MoCoFCN, the complex decoders
+    (DeepLabv3+, Non-local, PSPNet-256) gain less from pre-training in FT-10% but more in LP-100%,
+    for PLMoCo w/dec and MoCo w/dec. FT-10% gain: over random init fine-tuned with the same head
+    (``random-<decoder>``; MoCoFCN: ``random``); LP-100% gain: over random init's probe on the
+    backbone map, the same baseline for every head, so the gains differ as the LP-100% cells do.
+    Then the encoder at 1/100 of the lr (EDMoCo, PLEDMoCo) against the full lr."""
+    families = (('plmoco-dec', 'PLMoCo w/dec'), ('mocodec-dec', 'MoCo w/dec'))
+    ft = [gain_check(results, (f, 'random'), (f'{f}-{d}', f'random-{d}'), 'ft10')
+          for f, _ in families for d in DECODER_LABELS]
+    lp = [compare_rows(results, f'{f}-{d}', f, 'lp') for f, _ in families for d in DECODER_LABELS]
+    lines = [f'- Complex decoders gain less than MoCoFCN in FT-10%: {verdict(ft)} '
+             f'({"; ".join(c[2] for c in ft)}).',
+             f'- Complex decoders gain more than MoCoFCN in LP-100%: {verdict(lp)} '
+             f'({"; ".join(c[2] for c in lp)}).']
+    encoder_lr = difference_lines(results, [('edmoco-dec', 'mocodec-dec'),
+                                            ('pledmoco-dec', 'plmoco-dec')])
+    if encoder_lr:
+        lines += ['- The encoder at 1/100 of the lr, against the full lr (no claim in the report '
+                  'to check; differences, full lr minus 1/100):', *[f'  {x}' for x in encoder_lr]]
     return lines
 
 
@@ -679,6 +742,8 @@ def write_table(results: dict, args, wall: float) -> str:
     lines += ['', 'Reference findings at this scale (computed from the table; a comparison counts '
               'when the difference of the means is beyond twice the combined standard error):',
               '', *findings(results)]
+    lines += ['', 'The decoders of issue 14 (each pre-trained and evaluated with its own head):',
+              '', *decoder_findings(results)]
     if vit:
         lines += ['', 'On the ViT rows (same encoder per line):', '', *vit_findings(results)]
     else:

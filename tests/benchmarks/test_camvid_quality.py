@@ -268,3 +268,64 @@ def test_run_method_runs_every_pretraining_seed(monkeypatch, tmp_path):
     assert '| PLMoCo w/o dec | no | patch | yes | 10.50 ± 14.14 | 11.50 ± 14.14 | 51.00 ± 1.41 | ' \
         '20.0 | 2.000 |' in table
     assert 'Cells: mean ± std over the pre-training seeds' in table
+
+
+def test_decoder_findings_compare_gains_over_the_same_head():
+    """FT-10%: each decoder's gain over random init fine-tuned with the same head, against
+    MoCoFCN's over plain random init; LP-100%: the cells against MoCoFCN's (same baseline).
+    Spread of a difference of gains: twice the combined standard error of the four rows."""
+    bench = load_benchmark()
+
+    def three(x):  # mean x, sample std 1
+        return [x - 1., x, x + 1.]
+
+    results = fake_results(bench, {'random': (0., 0.), 'plmoco-dec': (0., 0.),
+                                   'random-dlv3p': (0., 0.), 'plmoco-dec-dlv3p': (0., 0.)})
+    results['random'].update(lp=three(10.), ft10=three(20.))
+    results['plmoco-dec'].update(lp=three(20.), ft10=three(25.))
+    results['random-dlv3p'].update(lp=[], ft10=three(22.))
+    results['plmoco-dec-dlv3p'].update(lp=three(22.), ft10=three(23.))
+    ft, lp = bench.decoder_findings(results)[:2]
+    # gains 25 - 20 = 5 (MoCoFCN) and 23 - 22 = 1 (DeepLabv3+): +4.00; 2 SE = 2 sqrt(4 / 3)
+    two_se = 2 * (4 / 3) ** 0.5
+    assert ft.startswith('- Complex decoders gain less than MoCoFCN in FT-10%: holds')
+    assert (f'PLMoCo w/dec +5.00 over random init vs PLMoCo w/dec (DeepLabv3+) +1.00 over random '
+            f'init (DeepLabv3+ head) (+4.00, 2 SE {two_se:.2f})') in ft
+    assert 'plmoco-dec vs random vs plmoco-dec-nl vs random-nl: not measured' in ft
+    # LP: 22 vs 20, 2 SE = 2 sqrt(2 / 3) = 1.63 -> beyond
+    assert lp.startswith('- Complex decoders gain more than MoCoFCN in LP-100%: holds')
+    assert '(+2.00, 2 SE 1.63)' in lp
+    # a gain difference inside the spread
+    results['random-dlv3p'].update(ft10=three(19.))  # gain 4: +1.00 < 2.31
+    assert bench.decoder_findings(results)[0].startswith(
+        '- Complex decoders gain less than MoCoFCN in FT-10%: within the spread')
+    # nothing measured, and the encoder-lr lines only with both rows
+    lines = bench.decoder_findings({})
+    assert len(lines) == 2 and all(': not measured (' in line for line in lines)
+    results.update(fake_results(bench, {'mocodec-dec': (0., 0.), 'edmoco-dec': (0., 0.)}))
+    results['mocodec-dec'].update(lp=three(20.), ft10=three(20.))
+    results['edmoco-dec'].update(lp=three(15.), ft10=three(20.))
+    lines = bench.decoder_findings(results)
+    assert lines[2].startswith('- The encoder at 1/100 of the lr, against the full lr')
+    assert lines[3].startswith('  - LP-100%: MoCo w/dec 20.00 ± 1.00 vs EDMoCo') and \
+        '+5.00, larger than twice the combined standard error (1.63): a finding' in lines[3]
+    assert 'within twice the combined standard error (1.63): not a finding' in lines[4]
+
+
+def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
+    """random-<decoder>: FT-10% through that head's leaf, no LP-100% and no frozen protocols (the
+    random row's map)."""
+    bench = load_benchmark()
+    calls = []
+    monkeypatch.setattr(bench, 'evaluate', lambda name, run_id, ckpt, protocol, args, env: (
+        calls.append((protocol, run_id, ckpt)) or [dict(mIoU=5.)]))
+    monkeypatch.setattr(bench, 'evaluate_frozen', lambda *a: calls.append('frozen') or {})
+    for decoder, (head, folder) in bench.DECODER_HEADS.items():
+        name = f'random-{decoder}'
+        assert bench.leaves(name)[0] == head and f'{folder}_r18-d8_ft10' in bench.leaves(name)[2]
+        calls.clear()
+        row = bench.run_method(name, type('A', (), dict(seeds=[0], pretrain_seeds=[0],
+                                                        frozen=['knn'])), {})
+        assert calls == [('ft10', name, 'none')]
+        assert row['ft10'] == [5.] and 'lp' not in row and 'pretrain' not in row
+    assert bench.PRIORITY[-3:] == ('random-dlv3p', 'random-nl', 'random-psp256')
