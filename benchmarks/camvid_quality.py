@@ -702,6 +702,9 @@ def write_table(results: dict, args, wall: float) -> str:
               if len(args.pretrain_seeds) > 1 else 'mean ± std over the evaluation seeds')
     vit = [n for n in results if n in VIT]
     title = '# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)'
+    if any(leaves(n)[0] != 'mocofcn' for n in results if n not in VIT):
+        title = ('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head (rows of another '
+                 'decoder: its own head), val mIoU (%)')
     if vit:
         title = ('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows ViT-T/16, '
                  'ViT-S/16, FCN decoder or linear head, val mIoU (%)')

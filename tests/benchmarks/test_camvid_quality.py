@@ -329,3 +329,14 @@ def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
         assert calls == [('ft10', name, 'none')]
         assert row['ft10'] == [5.] and 'lp' not in row and 'pretrain' not in row
     assert bench.PRIORITY[-3:] == ('random-dlv3p', 'random-nl', 'random-psp256')
+
+
+def test_title_names_the_other_heads():
+    bench = load_benchmark()
+    args = type('A', (), dict(seeds=[0], pretrain_seeds=[0], pretrain_iters=None, eval_iters=None))
+    table = bench.write_table(fake_results(bench, {'random': (1., 2.)}), args, 1.)
+    assert table.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU')
+    table = bench.write_table(fake_results(bench, {'random-nl': (1., 2.)}), args, 1.)
+    assert table.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head (rows of '
+                            'another decoder: its own head)')
+    assert '- Complex decoders gain less than MoCoFCN in FT-10%: not measured' in table
