@@ -563,18 +563,26 @@ def verdict(checks: list) -> str:
     if not measured:
         return 'not measured'
     above = [c[0] for c in measured]
-    if any(c[1] is None for c in measured):
+    judged = [c for c in measured if c[1] is not None]
+    if not judged:
         by_sign = 'holds' if all(above) else 'mixed' if any(above) else 'does not hold'
         return f'{by_sign} by the means (one seed: no spread to judge by)'
-    beyond = [c[0] for c in measured if c[1]]
+    # comparisons with one value on a side (one seed, a level mean over one method) are not
+    # counted in the verdict; their signs are told beside it
+    unjudged = [c[0] for c in measured if c[1] is None]
+    note = ''
+    if unjudged:
+        by_sign = 'holds' if all(unjudged) else 'mixed' if any(unjudged) else 'does not hold'
+        note = f'; by the means for the {len(unjudged)} without a spread: {by_sign}'
+    beyond = [c[0] for c in judged if c[1]]
     if not beyond:
-        return 'within the spread (no difference beyond twice the combined standard error)'
-    if len(beyond) == len(measured) and all(beyond):
-        return 'holds'
-    if len(beyond) == len(measured) and not any(beyond):
-        return 'does not hold'
-    return (f'mixed ({sum(beyond)} of {len(measured)} comparisons for it and '
-            f'{len(beyond) - sum(beyond)} against it beyond the spread)')
+        return f'within the spread (no difference beyond twice the combined standard error{note})'
+    if len(beyond) == len(judged) and all(beyond):
+        return f'holds{f" ({note[2:]})" if note else ""}'
+    if len(beyond) == len(judged) and not any(beyond):
+        return f'does not hold{f" ({note[2:]})" if note else ""}'
+    return (f'mixed ({sum(beyond)} of {len(judged)} comparisons for it and '
+            f'{len(beyond) - sum(beyond)} against it beyond the spread{note})')
 
 
 def std(values) -> float:

@@ -52,7 +52,11 @@ def test_findings_follow_the_numbers():
     assert 'PLMoCo w/dec 30.00 vs PLMoCo w/o dec 22.00' in lines[0]
     assert lines[1].startswith('- Pre-training with a decoder helps (FT-10%): holds')
     # contrastive patch-level mean: plmoco 22, plmoco-dec 30, densecl 21 -> 24.33; image: 22.5
-    assert lines[2].startswith('- Patch-level beats image-level in linear probe: holds')
+    # the level means have a spread (between methods): only they are judged, the one-seed rows
+    # by their means beside the verdict
+    assert lines[2].startswith('- Patch-level beats image-level in linear probe: within the spread '
+                               '(no difference beyond twice the combined standard error; by the '
+                               'means for the 3 without a spread: holds)')
     assert '3 contrastive patch-level runs 24.33 vs 2 image-level 22.50' in lines[2]
     assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
                                'linear probe: holds')
@@ -63,11 +67,12 @@ def test_findings_follow_the_numbers():
     assert lines[1].startswith('- Pre-training with a decoder helps (FT-10%): mixed')
     # like for like PLMoCo beats MoCo (w/dec and w/o), but DenseCL (5) trails MoCo v2 and the
     # contrastive patch-level mean (31 + 30 + 5) / 3 = 22.00 < image-level 22.50
-    assert lines[2].startswith('- Patch-level beats image-level in linear probe: mixed')
+    assert lines[2].startswith('- Patch-level beats image-level in linear probe: within the spread')
+    assert 'by the means for the 3 without a spread: mixed)' in lines[2]
     assert 'mean of 3 contrastive patch-level runs 22.00 vs 2 image-level 22.50' in lines[2]
     scores.update({'plmoco-dec': (24.0, 43.0), 'plmoco': (19.0, 44.0)})
-    assert bench.findings(fake_results(bench, scores))[2].startswith(
-        '- Patch-level beats image-level in linear probe: does not hold')
+    assert 'by the means for the 3 without a spread: does not hold)' in bench.findings(
+        fake_results(bench, scores))[2]
     assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
                                'linear probe: mixed')
 
@@ -340,3 +345,21 @@ def test_title_names_the_other_heads():
     assert table.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head (rows of '
                             'another decoder: its own head)')
     assert '- Complex decoders gain less than MoCoFCN in FT-10%: not measured' in table
+
+
+def test_verdict_counts_only_comparisons_with_a_spread():
+    """A comparison with one value on a side (one seed, a level mean over one method) is not
+    counted when others have a spread; its sign is told beside the verdict."""
+    bench = load_benchmark()
+    assert bench.verdict([(True, None, 'a'), (False, None, 'b')]) == \
+        'mixed by the means (one seed: no spread to judge by)'
+    assert bench.verdict([(True, False, 'a'), (True, None, 'b')]) == (
+        'within the spread (no difference beyond twice the combined standard error; '
+        'by the means for the 1 without a spread: holds)')
+    assert bench.verdict([(True, True, 'a'), (False, None, 'b')]) == \
+        'holds (by the means for the 1 without a spread: does not hold)'
+    assert bench.verdict([(False, True, 'a'), (True, True, 'b'), (True, None, 'c'),
+                          (False, None, 'd')]) == (
+        'mixed (1 of 2 comparisons for it and 1 against it beyond the spread; by the means for '
+        'the 2 without a spread: mixed)')
+    assert bench.verdict([(None, None, 'x')]) == 'not measured'
