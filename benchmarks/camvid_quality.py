@@ -462,8 +462,14 @@ def compare_values(a: list, b: list):
     diff = mean(a) - mean(b)
     if len(a) < 2 or len(b) < 2:
         return diff > 0, None, diff, None
-    two_se = 2 * (std(a) ** 2 / len(a) + std(b) ** 2 / len(b)) ** 0.5
+    two_se = twice_combined_se(a, b)
     return diff > 0, abs(diff) > two_se, diff, two_se
+
+
+def twice_combined_se(*groups) -> float:
+    """Twice the combined standard error of a sum or difference of the groups' means
+    (independent runs, each with at least two values)."""
+    return 2 * sum(std(v) ** 2 / len(v) for v in groups) ** 0.5
 
 
 def judged_text(label_a: str, a: list, label_b: str, b: list) -> tuple:
@@ -562,18 +568,14 @@ def verdict(checks: list) -> str:
     measured = [c for c in checks if c[0] is not None]
     if not measured:
         return 'not measured'
-    above = [c[0] for c in measured]
     judged = [c for c in measured if c[1] is not None]
-    if not judged:
-        by_sign = 'holds' if all(above) else 'mixed' if any(above) else 'does not hold'
-        return f'{by_sign} by the means (one seed: no spread to judge by)'
     # comparisons with one value on a side (one seed, a level mean over one method) are not
     # counted in the verdict; their signs are told beside it
     unjudged = [c[0] for c in measured if c[1] is None]
-    note = ''
-    if unjudged:
-        by_sign = 'holds' if all(unjudged) else 'mixed' if any(unjudged) else 'does not hold'
-        note = f'; by the means for the {len(unjudged)} without a spread: {by_sign}'
+    if not judged:
+        return f'{by_sign(unjudged)} by the means (one seed: no spread to judge by)'
+    note = (f'; by the means for the {len(unjudged)} without a spread: {by_sign(unjudged)}'
+            if unjudged else '')
     beyond = [c[0] for c in judged if c[1]]
     if not beyond:
         return f'within the spread (no difference beyond twice the combined standard error{note})'
@@ -583,6 +585,11 @@ def verdict(checks: list) -> str:
         return f'does not hold{f" ({note[2:]})" if note else ""}'
     return (f'mixed ({sum(beyond)} of {len(judged)} comparisons for it and '
             f'{len(beyond) - sum(beyond)} against it beyond the spread{note})')
+
+
+def by_sign(above: list) -> str:
+    """A finding over comparisons judged by the signs of their differences alone."""
+    return 'holds' if all(above) else 'mixed' if any(above) else 'does not hold'
 
 
 def std(values) -> float:
@@ -640,7 +647,7 @@ def gain_check(results: dict, first: tuple, second: tuple, protocol: str) -> tup
             f'{results[second[0]]["label"]} {gain_b:+.2f} over {results[second[1]]["label"]}')
     if any(len(v) < 2 for v in values):
         return diff > 0, None, text
-    two_se = 2 * sum(std(v) ** 2 / len(v) for v in values) ** 0.5
+    two_se = twice_combined_se(*values)
     return diff > 0, abs(diff) > two_se, text + f' ({diff:+.2f}, 2 SE {two_se:.2f})'
 
 
@@ -651,10 +658,10 @@ def decoder_findings(results: dict) -> list:
     (``random-<decoder>``; MoCoFCN: ``random``); LP-100% gain: over random init's probe on the
     backbone map, the same baseline for every head, so the gains differ as the LP-100% cells do.
     Then the encoder at 1/100 of the lr (EDMoCo, PLEDMoCo) against the full lr."""
-    families = (('plmoco-dec', 'PLMoCo w/dec'), ('mocodec-dec', 'MoCo w/dec'))
+    families = ('plmoco-dec', 'mocodec-dec')
     ft = [gain_check(results, (f, 'random'), (f'{f}-{d}', f'random-{d}'), 'ft10')
-          for f, _ in families for d in DECODER_LABELS]
-    lp = [compare_rows(results, f'{f}-{d}', f, 'lp') for f, _ in families for d in DECODER_LABELS]
+          for f in families for d in DECODER_LABELS]
+    lp = [compare_rows(results, f'{f}-{d}', f, 'lp') for f in families for d in DECODER_LABELS]
     lines = [f'- Complex decoders gain less than MoCoFCN in FT-10%: {verdict(ft)} '
              f'({"; ".join(c[2] for c in ft)}).',
              f'- Complex decoders gain more than MoCoFCN in LP-100%: {verdict(lp)} '
