@@ -321,18 +321,34 @@ def pretrain(name: str, pretrain_seed: int, args, env: dict) -> dict:
     return result
 
 
-def evaluate(name: str, run_id: str, checkpoint: str, protocol: str, args, env: dict) -> list:
+def eval_seeds(pretrain_seed: int, args) -> list:
+    """The evaluation seeds of one pre-training seed: ``--seeds``, or with ``--paired-seeds`` the
+    pre-training seed itself (one evaluation per checkpoint, a third of the cost of three)."""
+    return [pretrain_seed] if args.paired_seeds else list(args.seeds)
+
+
+def row_seeds(name: str, args) -> list:
+    """The runs of a row: its pre-training seeds; rows without pre-training (random init) one run
+    (seed 0), or with ``--paired-seeds`` one initialisation per seed, so that their spread is made
+    of the same number of runs as the pre-trained rows'."""
+    if METHODS[name][0] is None and not args.paired_seeds:
+        return [0]
+    return list(args.pretrain_seeds)
+
+
+def evaluate(name: str, run_id: str, checkpoint: str, protocol: str, seeds: list, args,
+             env: dict) -> list:
     head, lp_leaf, ft10_leaf = leaves(name)
     leaf = {'ft10': ft10_leaf, 'lp': lp_leaf}[protocol]
     eval_dir = osp.join(args.work_dir, 'eval')
     cmd = [sys.executable, 'tools/evaluate.py', checkpoint, '--head', head, '--protocol',
            protocol, '--dataset', 'camvid', '--data-root', args.data_root, '--config', leaf,
-           '--name', run_id, '--work-dir', eval_dir, '--seeds', *map(str, args.seeds),
+           '--name', run_id, '--work-dir', eval_dir, '--seeds', *map(str, seeds),
            '--delete-checkpoints']
     if args.eval_iters:
         cmd += ['--iters', str(args.eval_iters)]
     patterns = [osp.join(eval_dir, run_id, '*', protocol, f'seed{seed}', 'eval_result.json')
-                for seed in args.seeds]
+                for seed in seeds]
     if not all(glob.glob(p) for p in patterns):  # evaluate.py itself skips recorded seeds
         log(f'{run_id}: {COLUMNS[protocol]} ({osp.basename(leaf)})')
         run(cmd, osp.join(eval_dir, 'logs', f'{run_id}_{protocol}.log'), env)
@@ -355,9 +371,10 @@ def frozen_layer(name: str) -> str:
     return VIT_TOKEN_LAYER if name in VIT else 'backbone.layer4'
 
 
-def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) -> dict:
+def evaluate_frozen(name: str, run_id: str, checkpoint: str, seed: int, args, env: dict) -> dict:
     """The frozen-feature protocols (``tools/evaluate_frozen.py``) on the map LP-100% reads, one
-    seed (0); returns protocol -> mIoU."""
+    seed (of the kNN bank sample, the probe's pixels, K-means; for random init also of the
+    initialisation); returns protocol -> mIoU."""
     if not args.frozen:
         return {}
     sys.path.insert(0, ROOT)
@@ -367,14 +384,16 @@ def evaluate_frozen(name: str, run_id: str, checkpoint: str, args, env: dict) ->
     tag = resolve_layer(layer)  # the records name backbone.layer4 'stage4'
     frozen_dir = osp.join(args.work_dir, 'eval_frozen')
     patterns = {p: osp.join(frozen_dir, slug(run_id), '*',
-                            f'{p}1x-{tag}' if p == 'kmeans' else f'{p}-{tag}', 'seed0',
+                            f'{p}1x-{tag}' if p == 'kmeans' else f'{p}-{tag}', f'seed{seed}',
                             'eval_result.json') for p in args.frozen}
     if not all(glob.glob(p) for p in patterns.values()):
         head, lp_leaf, _ = leaves(name)
         cmd = [sys.executable, 'tools/evaluate_frozen.py', checkpoint, '--dataset', 'camvid',
                '--data-root', args.data_root, '--config', lp_leaf, '--head', head,
                '--layers', layer, '--protocols', *args.frozen, '--name', run_id,
-               '--work-dir', frozen_dir, '--seeds', '0', *FROZEN_OPTIONS]
+               '--work-dir', frozen_dir, '--seeds', str(seed), *FROZEN_OPTIONS]
+        if checkpoint == 'none':
+            cmd += ['--init-seed', str(seed)]
         if name in VIT:  # the records' backbone tag (the leaf builds the ViT)
             cmd += ['--backbone', f'vit-{VIT_SIZES[VIT[name][1]][0]}']
         if args.frozen_max_images:
@@ -398,9 +417,8 @@ def run_method(name: str, args, env: dict) -> dict:
     (``runs``)."""
     result = dict(name=name, label=METHODS[name][4], decoder=METHODS[name][1],
                   level=METHODS[name][2], contrastive=METHODS[name][3], runs={})
-    seeds = [0] if METHODS[name][0] is None else args.pretrain_seeds
     try:
-        for pretrain_seed in seeds:
+        for pretrain_seed in row_seeds(name, args):
             run_id = run_name(name, pretrain_seed)
             one = {}
             if METHODS[name][0] is None:
@@ -408,12 +426,14 @@ def run_method(name: str, args, env: dict) -> dict:
             else:
                 one['pretrain'] = pretrain(name, pretrain_seed, args, env)
                 checkpoint = one['pretrain']['checkpoint']
+            seeds = eval_seeds(pretrain_seed, args)
             for protocol in ROW_PROTOCOLS.get(name, PROTOCOLS):
                 one[protocol] = [r['mIoU'] for r in
-                                 evaluate(name, run_id, checkpoint, protocol, args, env)]
+                                 evaluate(name, run_id, checkpoint, protocol, seeds, args, env)]
             if name not in ROW_PROTOCOLS:  # random-<head>: the random row's frozen map
-                for protocol, score in evaluate_frozen(name, run_id, checkpoint, args,
-                                                       env).items():
+                frozen_seed = pretrain_seed if args.paired_seeds else 0
+                for protocol, score in evaluate_frozen(name, run_id, checkpoint, frozen_seed,
+                                                       args, env).items():
                     one[protocol] = [score]
             result['runs'][str(pretrain_seed)] = one
     except RuntimeError as err:
@@ -713,8 +733,16 @@ def environment() -> str:
 
 def write_table(results: dict, args, wall: float) -> str:
     frozen = [p for p in FROZEN if any(r.get(p) for r in results.values())]
-    spread = ('mean ± std over the pre-training seeds (each the mean of its evaluation seeds)'
-              if len(args.pretrain_seeds) > 1 else 'mean ± std over the evaluation seeds')
+    if args.paired_seeds:
+        spread = ('mean ± std over the pre-training seeds, each evaluated with its own seed '
+                  '(random init: one initialisation per seed), so the spread holds both')
+    elif len(args.pretrain_seeds) > 1:
+        spread = 'mean ± std over the pre-training seeds (each the mean of its evaluation seeds)'
+    else:
+        spread = 'mean ± std over the evaluation seeds'
+    train_seeds = ('the pre-training seed (`--paired-seeds`)' if args.paired_seeds
+                   else ', '.join(map(str, args.seeds)))
+    frozen_seed = 'the pre-training seed' if args.paired_seeds else 'seed 0'
     vit = [n for n in results if n in VIT]
     title = '# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU (%)'
     if any(leaves(n)[0] != 'mocofcn' for n in results if n not in VIT):
@@ -729,10 +757,10 @@ def write_table(results: dict, args, wall: float) -> str:
              f'{", ".join(map(str, args.pretrain_seeds))}. Evaluation at 240x180 '
              f'(scored at 480x360): LP-100% and FT-10% (37 images, seeded split), '
              f'{args.eval_iters or 100} iterations at batch 8, training seeds '
-             f'{", ".join(map(str, args.seeds))}. LP-100% of checkpoints without a decoder (and of '
+             f'{train_seeds}. LP-100% of checkpoints without a decoder (and of '
              'random init) reads the backbone map directly.'
              + (f' Frozen protocols ({", ".join(FROZEN_COLUMNS[p] for p in frozen)}: '
-                '`tools/evaluate_frozen.py`, seed 0, `' + ' '.join(FROZEN_OPTIONS) + '`) on the '
+                f'`tools/evaluate_frozen.py`, {frozen_seed}, `' + ' '.join(FROZEN_OPTIONS) + '`) on the '
                 'map LP-100% reads (decoder output, else `backbone.layer4`'
                 + (f'; ViT: `{VIT_TOKEN_LAYER}`, the last block\'s patch tokens' if vit else '')
                 + ').' if frozen else '')
@@ -787,6 +815,9 @@ def main():
     parser.add_argument('--seeds', nargs='+', type=int, default=[0], help='evaluation seeds')
     parser.add_argument('--pretrain-seeds', nargs='+', type=int, default=[0],
                         help='pre-training seeds (each evaluated with every --seeds)')
+    parser.add_argument('--paired-seeds', action='store_true',
+                        help='evaluate each pre-training seed with that seed only (--seeds is '
+                        'ignored); random init: one initialisation per pre-training seed')
     parser.add_argument('--frozen', nargs='*', choices=FROZEN, default=list(FROZEN),
                         help='frozen-feature protocols per checkpoint (none: --frozen alone)')
     parser.add_argument('--frozen-max-images', type=int,

@@ -101,6 +101,9 @@ def parse_args(argv=None):
     parser.add_argument('--label-scale', nargs=2, type=int, metavar=('H', 'W'),
                         help='size labels are scored at (default: their own size)')
     parser.add_argument('--max-images', type=int, help='first images of each split only')
+    parser.add_argument('--init-seed', type=int, default=0,
+                        help='seed of the random initialisation (checkpoint none): one '
+                        'random-init baseline per seed')
     parser.add_argument('--knn-k', type=int, default=d.knn_k)
     parser.add_argument('--knn-temperature', type=float, default=d.knn_temperature)
     parser.add_argument('--max-bank', type=int, default=d.max_bank,
@@ -172,7 +175,7 @@ def main(argv=None):
                     head=args.head, backbone=args.backbone, work_dir=osp.abspath(args.work_dir),
                     img_scale=args.img_scale,
                     label_scale=tuple(args.label_scale) if args.label_scale else None,
-                    max_images=args.max_images)
+                    max_images=args.max_images, init_seed=args.init_seed)
     records = evaluate_frozen(run, args.layers, args.protocols, args.seeds, opts, args.force,
                               args.device, progress=lambda d: progress_bar(d, 'img'))
     if records:

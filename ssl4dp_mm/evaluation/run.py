@@ -79,6 +79,8 @@ class FrozenRun:
         train_split (str): Defaults to 'train'.
         val_split (str): Defaults to 'val'.
         max_images (int, optional): First images of each split only. Defaults to None.
+        init_seed (int): Seed of the initialisation when ``checkpoint`` is None (random init:
+            one baseline model per seed). Defaults to 0.
     """
     config: str
     checkpoint: Optional[str]
@@ -94,6 +96,7 @@ class FrozenRun:
     train_split: str = 'train'
     val_split: str = 'val'
     max_images: Optional[int] = None
+    init_seed: int = 0
     extra: Dict[str, object] = field(default_factory=dict)
 
 
@@ -132,7 +135,7 @@ def evaluate_frozen(run: FrozenRun,
     unknown = [p for p in protocols if p not in PROTOCOLS]
     if unknown:
         raise KeyError(f'unknown frozen protocol(s) {unknown}; known: {list(PROTOCOLS)}')
-    model = build_feature_model(run.config, run.checkpoint).to(device)
+    model = build_feature_model(run.config, run.checkpoint, run.init_seed).to(device)
     layers = [resolve_layer(layer, model) for layer in layers]
     extracted = {}  # split -> layer -> features (every layer from one pass over the images)
 
@@ -149,6 +152,8 @@ def evaluate_frozen(run: FrozenRun,
                 head=run.head, backbone=run.backbone, dataset=run.dataset,
                 data_root=run.data_root, img_scale=run.img_scale, label_scale=run.label_scale,
                 **run.extra)
+    if run.checkpoint is None:
+        base['init_seed'] = run.init_seed
     for layer in layers:
         cache = {}
         for protocol in protocols:

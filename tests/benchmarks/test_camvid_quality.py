@@ -241,14 +241,14 @@ def test_run_method_runs_every_pretraining_seed(monkeypatch, tmp_path):
         return dict(checkpoint=f'{name}-{seed}.pth', seconds=10. * (seed + 1), seed=seed,
                     final_loss=1. + seed, iters=2)
 
-    def evaluate(name, run_id, checkpoint, protocol, args, env):
-        calls.append((protocol, run_id, checkpoint))
+    def evaluate(name, run_id, checkpoint, protocol, seeds, args, env):
+        calls.append((protocol, run_id, checkpoint, tuple(seeds)))
         base = int(run_id[-1]) if '_ps' in run_id else 0
-        return [dict(mIoU=10. * base + s + (protocol == 'ft10')) for s in args.seeds]
+        return [dict(mIoU=10. * base + s + (protocol == 'ft10')) for s in seeds]
 
-    def evaluate_frozen(name, run_id, checkpoint, args, env):
-        calls.append(('frozen', run_id, checkpoint))
-        return {'knn': 50. + (int(run_id[-1]) if '_ps' in run_id else 0)}
+    def evaluate_frozen(name, run_id, checkpoint, seed, args, env):
+        calls.append(('frozen', run_id, checkpoint, seed))
+        return {'knn': 50. + (int(run_id[-1]) if '_ps' in run_id else 0) + 0.5 * seed}
 
     monkeypatch.setattr(bench, 'pretrain', pretrain)
     monkeypatch.setattr(bench, 'evaluate', evaluate)
@@ -257,22 +257,92 @@ def test_run_method_runs_every_pretraining_seed(monkeypatch, tmp_path):
     class Args:
         seeds = [0, 1]
         pretrain_seeds = [0, 2]
+        paired_seeds = False
         frozen = ['knn']
     row = bench.run_method('plmoco', Args, {})
-    assert ('pretrain', 'plmoco', 2) in calls and ('lp', 'plmoco_ps2', 'plmoco-2.pth') in calls
-    assert ('frozen', 'plmoco', 'plmoco-0.pth') in calls
+    assert ('pretrain', 'plmoco', 2) in calls and \
+        ('lp', 'plmoco_ps2', 'plmoco-2.pth', (0, 1)) in calls
+    assert ('frozen', 'plmoco', 'plmoco-0.pth', 0) in calls
     assert row['lp'] == [0., 1., 20., 21.] and row['knn'] == [50., 52.]
     assert bench.units(row, 'lp') == [0.5, 20.5] and bench.units(row, 'knn') == [50., 52.]
     assert row['pretrain'] == dict(seconds=20., final_loss=2., seeds=[0, 2])
     calls.clear()
     random_row = bench.run_method('random', Args, {})
-    assert [c for c in calls if c[0] == 'lp'] == [('lp', 'random', 'none')]
+    assert [c for c in calls if c[0] == 'lp'] == [('lp', 'random', 'none', (0, 1))]
     assert 'pretrain' not in random_row and random_row['ft10'] == [1., 2.]
     table = bench.write_table({'plmoco': row, 'random': random_row}, type(
         'A', (), dict(Args.__dict__, pretrain_iters=None, eval_iters=None)), 60.)
     assert '| PLMoCo w/o dec | no | patch | yes | 10.50 ± 14.14 | 11.50 ± 14.14 | 51.00 ± 1.41 | ' \
         '20.0 | 2.000 |' in table
     assert 'Cells: mean ± std over the pre-training seeds' in table
+
+
+def test_paired_seeds_evaluate_each_checkpoint_with_its_own_seed(monkeypatch):
+    """--paired-seeds: pre-training seed k is evaluated (and its frozen protocols run) with seed
+    k only, --seeds ignored; random init gets one run per seed (its own initialisation), so both
+    rows' cells are mean ± std over the same number of runs."""
+    bench = load_benchmark()
+    calls = []
+    monkeypatch.setattr(bench, 'pretrain', lambda name, seed, args, env: dict(
+        checkpoint=f'{name}-{seed}.pth', seconds=1., seed=seed, final_loss=1., iters=2))
+    monkeypatch.setattr(bench, 'evaluate', lambda name, run_id, ckpt, protocol, seeds, args, env: (
+        calls.append((protocol, run_id, ckpt, tuple(seeds)))
+        or [dict(mIoU=10. + s + (protocol == 'ft10')) for s in seeds]))
+    monkeypatch.setattr(bench, 'evaluate_frozen', lambda name, run_id, ckpt, seed, args, env: (
+        calls.append(('frozen', run_id, ckpt, seed)) or {'knn': 30. + seed}))
+    args = type('A', (), dict(seeds=[7, 8], pretrain_seeds=[0, 1, 2], paired_seeds=True,
+                              frozen=['knn'], pretrain_iters=None, eval_iters=None))
+    row = bench.run_method('plmoco-dec', args, {})
+    assert [c for c in calls if c[0] == 'lp'] == [
+        ('lp', 'plmoco-dec', 'plmoco-dec-0.pth', (0, )),
+        ('lp', 'plmoco-dec_ps1', 'plmoco-dec-1.pth', (1, )),
+        ('lp', 'plmoco-dec_ps2', 'plmoco-dec-2.pth', (2, ))]
+    assert [c for c in calls if c[0] == 'frozen'] == [
+        ('frozen', 'plmoco-dec', 'plmoco-dec-0.pth', 0),
+        ('frozen', 'plmoco-dec_ps1', 'plmoco-dec-1.pth', 1),
+        ('frozen', 'plmoco-dec_ps2', 'plmoco-dec-2.pth', 2)]
+    assert bench.units(row, 'lp') == [10., 11., 12.] and bench.units(row, 'knn') == [30., 31., 32.]
+    calls.clear()
+    random_row = bench.run_method('random', args, {})
+    assert [c for c in calls if c[0] in ('ft10', 'frozen')] == [
+        ('ft10', 'random', 'none', (0, )), ('frozen', 'random', 'none', 0),
+        ('ft10', 'random_ps1', 'none', (1, )), ('frozen', 'random_ps1', 'none', 1),
+        ('ft10', 'random_ps2', 'none', (2, )), ('frozen', 'random_ps2', 'none', 2)]
+    assert bench.units(random_row, 'ft10') == [11., 12., 13.]
+    assert bench.cell(bench.units(random_row, 'ft10')) == '12.00 ± 1.00'
+    table = bench.write_table({'random': random_row, 'plmoco-dec': row}, args, 60.)
+    assert 'training seeds the pre-training seed (`--paired-seeds`)' in table
+    assert 'each evaluated with its own seed (random init: one initialisation per seed)' in table
+    assert '`tools/evaluate_frozen.py`, the pre-training seed, `' in table
+
+
+def test_frozen_random_init_follows_the_seed(monkeypatch, tmp_path):
+    """evaluate_frozen passes the seed to the protocols and, for random init, as --init-seed;
+    it reads the record of that seed."""
+    bench = load_benchmark()
+    cmds = []
+
+    def run(cmd, logfile, env):
+        cmds.append(cmd)
+        rec = tmp_path / 'eval_frozen' / 'random_ps2' / 'mocofcn_r18-d8_camvid' / 'knn-stage4' / \
+            'seed2'
+        rec.mkdir(parents=True)
+        (rec / 'eval_result.json').write_text(json.dumps(dict(mIoU=12.5)))
+        return 1.
+    monkeypatch.setattr(bench, 'run', run)
+    args = type('A', (), dict(frozen=['knn'], work_dir=str(tmp_path), data_root='camvid',
+                              frozen_max_images=None))
+    assert bench.evaluate_frozen('random', 'random_ps2', 'none', 2, args, {}) == {'knn': 12.5}
+    cmd = cmds[0]
+    assert cmd[cmd.index('--seeds') + 1] == '2' and cmd[cmd.index('--init-seed') + 1] == '2'
+    # a checkpoint is not re-initialised: no --init-seed
+    cmds.clear()
+    rec = tmp_path / 'eval_frozen' / 'plmoco_ps2'
+    monkeypatch.setattr(bench, 'run', lambda cmd, logfile, env: cmds.append(cmd) or (
+        (rec / 'x' / 'knn-stage4' / 'seed2').mkdir(parents=True),
+        (rec / 'x' / 'knn-stage4' / 'seed2' / 'eval_result.json').write_text('{"mIoU": 3.0}')))
+    assert bench.evaluate_frozen('plmoco', 'plmoco_ps2', 'p.pth', 2, args, {}) == {'knn': 3.0}
+    assert '--init-seed' not in cmds[0]
 
 
 def test_decoder_findings_compare_gains_over_the_same_head():
@@ -322,7 +392,7 @@ def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
     random row's map)."""
     bench = load_benchmark()
     calls = []
-    monkeypatch.setattr(bench, 'evaluate', lambda name, run_id, ckpt, protocol, args, env: (
+    monkeypatch.setattr(bench, 'evaluate', lambda name, run_id, ckpt, protocol, seeds, args, env: (
         calls.append((protocol, run_id, ckpt)) or [dict(mIoU=5.)]))
     monkeypatch.setattr(bench, 'evaluate_frozen', lambda *a: calls.append('frozen') or {})
     for decoder, (head, folder) in bench.DECODER_HEADS.items():
@@ -330,7 +400,7 @@ def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
         assert bench.leaves(name)[0] == head and f'{folder}_r18-d8_ft10' in bench.leaves(name)[2]
         calls.clear()
         row = bench.run_method(name, type('A', (), dict(seeds=[0], pretrain_seeds=[0],
-                                                        frozen=['knn'])), {})
+                                                        paired_seeds=False, frozen=['knn'])), {})
         assert calls == [('ft10', name, 'none')]
         assert row['ft10'] == [5.] and 'lp' not in row and 'pretrain' not in row
     assert bench.PRIORITY[-3:] == ('random-dlv3p', 'random-nl', 'random-psp256')
@@ -338,7 +408,7 @@ def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
 
 def test_title_names_the_other_heads():
     bench = load_benchmark()
-    args = type('A', (), dict(seeds=[0], pretrain_seeds=[0], pretrain_iters=None, eval_iters=None))
+    args = type('A', (), dict(seeds=[0], pretrain_seeds=[0], paired_seeds=False, pretrain_iters=None, eval_iters=None))
     table = bench.write_table(fake_results(bench, {'random': (1., 2.)}), args, 1.)
     assert table.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU')
     table = bench.write_table(fake_results(bench, {'random-nl': (1., 2.)}), args, 1.)

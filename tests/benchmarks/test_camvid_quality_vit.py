@@ -91,6 +91,7 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
     class Args:
         seeds = pretrain_seeds = [0]
         pretrain_iters = eval_iters = None
+        paired_seeds = False
     resnet = bench.write_table(fake_results(bench, {'plmoco': (30., 40.)}), Args, 60.)
     assert resnet.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU')
     assert 'ViT rows: not measured (`--methods vit`).' in resnet

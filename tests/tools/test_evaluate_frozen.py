@@ -69,3 +69,23 @@ def test_checkpoint_probe_is_deterministic_and_backbone_only_refuses_decoder(toy
     saved = json.load(open(osp.join(work, 'backbone', 'mocofcn_r18-d8_toy', 'knn-stage4', 'seed0',
                                     'eval_result.json')))
     assert saved['mIoU'] == rec[0]['mIoU']
+
+
+def test_init_seed_picks_the_random_init_model(toy, tmp_path):
+    """--init-seed k (no checkpoint) evaluates the model build_feature_model(init_seed=k) builds:
+    the deterministic probe scores it as it scores that model saved as a checkpoint; another seed
+    is another model; the record keeps the seed."""
+    model = build_feature_model(CFG, init_seed=3)
+    state = {f'backbone.{k}': v for k, v in model.backbone.state_dict().items()}
+    state.update({f'decode_head.{k}': v for k, v in model.decoder.state_dict().items()})
+    ckpt = str(tmp_path / 'seed3.pth')
+    torch.save(dict(state_dict=state), ckpt)
+    tool = load_tool('evaluate_frozen')
+    work = str(tmp_path / 'eval')
+    saved = tool.main(_args(ckpt, toy, work, '--protocols', 'lp-convex', '--name', 'saved'))[0]
+    three = tool.main(_args('none', toy, work, '--protocols', 'lp-convex', '--name', 'r3',
+                            '--init-seed', '3'))[0]
+    zero = tool.main(_args('none', toy, work, '--protocols', 'lp-convex', '--name', 'r0'))[0]
+    assert three['mIoU'] == saved['mIoU'] and three['loss'] == saved['loss']
+    assert zero['loss'] != three['loss']
+    assert three['init_seed'] == 3 and zero['init_seed'] == 0 and 'init_seed' not in saved
