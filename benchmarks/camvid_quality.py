@@ -3,7 +3,7 @@ LP-100% and FT-10% with the MoCoFCN head; baselines random init, MMSelfSup's MoC
 
     python benchmarks/camvid_quality.py --data-root ../shared/datasets/camvid \
         [--methods plmoco-dec mocov2 ...] [--jobs 1] [--seeds 0 1 2] [--pretrain-seeds 0 1 2] \
-        [--frozen lp-convex retrieval knn kmeans] [--work-dir DIR] [--out MD]
+        [--paired-seeds] [--frozen lp-convex retrieval knn kmeans] [--work-dir DIR] [--out MD]
 
 Setting (all in configs, so each run can be repeated by hand):
 
@@ -36,9 +36,11 @@ protocol, ...) come under the ResNet ones (:func:`vit_findings`).
     python benchmarks/camvid_quality.py --methods vit --out benchmarks/results/camvid_quality_vit.md
 
 A row's cells are mean ± std over its pre-training seeds (each the mean of its evaluation seeds)
-when there are several, so that the spread includes the pre-training run; the findings count a
-difference only when it is beyond twice the combined standard error, and the frozen protocols'
-ranking of the rows is compared with LP-100%'s (Spearman).
+when there are several, so that the spread includes the pre-training run; ``--paired-seeds``
+evaluates pre-training seed k with seed k only (LP, FT and the frozen protocols; random init: one
+initialisation per seed), one evaluation per checkpoint instead of one per ``--seeds``. The
+findings count a difference only when it is beyond twice the combined standard error, and the
+frozen protocols' ranking of the rows is compared with LP-100%'s (Spearman).
 
 Each stage is a subprocess (``tools/train.py``, ``tools/evaluate.py``) with its log in the work dir;
 a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped.
@@ -504,28 +506,36 @@ def judged_text(label_a: str, a: list, label_b: str, b: list) -> tuple:
 def findings(results: dict) -> list:
     """Check the reference reports' findings on the rows' values: each comparison is judged by
     whether the difference of the means is beyond twice the combined standard error (over
-    pre-training seeds where there are several, else evaluation seeds)."""
-    def values(name, protocol):
-        return units(results.get(name, {}), protocol)
-
-    def compare(a, b, protocol):
-        return compare_rows(results, a, b, protocol)
-
+    pre-training seeds where there are several, else evaluation seeds). The linear-probe findings
+    are judged again on LP-convex (the converged probe, no SGD noise) where the rows have it."""
     lines = []
     pairs = [('plmoco-dec', 'plmoco'), ('mocodec-dec', 'mocov2')]
     for protocol in PROTOCOLS:
-        checks = [compare(a, b, protocol) for a, b in pairs]
+        checks = [compare_rows(results, a, b, protocol) for a, b in pairs]
         lines.append(f'- Pre-training with a decoder helps ({COLUMNS[protocol]}): {verdict(checks)} '
                      f'({"; ".join(c[2] for c in checks)}).')
+    lines += linear_probe_findings(results, 'lp')
+    if any(units(r, 'lp-convex') for r in results.values()):
+        checks = [compare_rows(results, a, b, 'lp-convex') for a, b in pairs]
+        lines.append(f'- Pre-training with a decoder helps (LP-convex, the converged probe): '
+                     f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
+        lines += linear_probe_findings(results, 'lp-convex')
+    return lines
 
-    def level_means(level, protocol, contrastive=None):
-        return [mean(values(n, protocol)) for n, r in results.items()
-                if r['level'] == level and values(n, protocol) and n not in VARIANTS
-                and n not in VIT and (contrastive is None or r['contrastive'] == contrastive)]
 
-    patch, image = level_means('patch', 'lp', True), level_means('image', 'lp', True)
-    checks = [compare('plmoco-dec', 'mocodec-dec', 'lp'), compare('plmoco', 'mocov2', 'lp'),
-              compare('densecl', 'mocov2', 'lp')]
+def linear_probe_findings(results: dict, protocol: str) -> list:
+    """The two linear-probe findings (patch- over image-level; non-contrastive methods trail) on
+    ``protocol`` (``lp``: LP-100%, ``lp-convex``: the converged probe)."""
+    suffix = '' if protocol == 'lp' else f' ({FROZEN_COLUMNS[protocol]}, the converged probe)'
+
+    def level_means(level):
+        return [mean(units(r, protocol)) for n, r in results.items()
+                if r['level'] == level and r['contrastive'] and units(r, protocol)
+                and n not in VARIANTS and n not in VIT]
+
+    patch, image = level_means('patch'), level_means('image')
+    checks = [compare_rows(results, a, b, protocol) for a, b in
+              (('plmoco-dec', 'mocodec-dec'), ('plmoco', 'mocov2'), ('densecl', 'mocov2'))]
     if patch and image:
         # the spread of this check is the one between methods of a level
         above, beyond, diff, two_se = compare_values(patch, image)
@@ -534,11 +544,12 @@ def findings(results: dict) -> list:
                        f'vs {len(image)} image-level {mean(image):.2f}'
                        + (f' ({diff:+.2f}, 2 SE between methods {two_se:.2f})'
                           if two_se is not None else '')))
-    lines.append(f'- Patch-level beats image-level in linear probe: {verdict(checks)} '
-                 f'({"; ".join(c[2] for c in checks)}).')
-    checks = [compare('plmoco-dec', 'plsiam-dec', 'lp'), compare('detcons-dec', 'detconb-dec', 'lp')]
-    lines.append(f'- Non-contrastive methods trail their contrastive counterparts in linear probe: '
-                 f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
+    lines = [f'- Patch-level beats image-level in linear probe{suffix}: {verdict(checks)} '
+             f'({"; ".join(c[2] for c in checks)}).']
+    checks = [compare_rows(results, a, b, protocol) for a, b in
+              (('plmoco-dec', 'plsiam-dec'), ('detcons-dec', 'detconb-dec'))]
+    lines.append(f'- Non-contrastive methods trail their contrastive counterparts in linear probe'
+                 f'{suffix}: {verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
     return lines
 
 

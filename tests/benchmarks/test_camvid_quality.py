@@ -200,6 +200,33 @@ def test_findings_count_differences_beyond_twice_the_combined_standard_error():
                                              'by the means (one seed: no spread to judge by)')
 
 
+def test_linear_probe_findings_are_judged_again_on_the_converged_probe():
+    """With LP-convex in the rows, the three linear-probe findings get a second line each, judged
+    on LP-convex's values (here the opposite of LP-100%'s); without it, no such lines."""
+    bench = load_benchmark()
+    spread = [-1., 0., 1.]
+
+    def row(lp, convex):
+        return {'lp': [[lp + d] for d in spread], 'ft10': [[20. + d] for d in spread],
+                'lp-convex': [[convex + d] for d in spread]}
+    rows = {'plmoco-dec': row(30., 20.), 'plmoco': row(25., 26.), 'mocodec-dec': row(24., 34.),
+            'mocov2': row(20., 31.), 'densecl': row(22., 32.)}
+    lines = bench.findings(seeded_results(bench, rows))
+    assert len(lines) == 7
+    assert lines[2].startswith('- Patch-level beats image-level in linear probe: mixed (3 of 4 '
+                               'comparisons for it and 0 against it')
+    assert lines[4].startswith('- Pre-training with a decoder helps (LP-convex, the converged '
+                               'probe): mixed (1 of 2 comparisons for it and 1 against it')
+    assert 'PLMoCo w/dec 20.00 ± 1.00 vs PLMoCo w/o dec 26.00 ± 1.00 (-6.00, 2 SE 1.63)' in lines[4]
+    assert lines[5].startswith('- Patch-level beats image-level in linear probe (LP-convex, the '
+                               'converged probe): mixed (0 of 4 comparisons for it and 2 against')
+    assert lines[6].startswith('- Non-contrastive methods trail their contrastive counterparts in '
+                               'linear probe (LP-convex, the converged probe): not measured')
+    for r in rows.values():
+        del r['lp-convex']
+    assert len(bench.findings(seeded_results(bench, rows))) == 4
+
+
 def test_spearman_matches_scipy_with_ties():
     stats = pytest.importorskip('scipy.stats')
     import random
