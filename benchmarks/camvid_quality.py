@@ -714,19 +714,35 @@ def spearman(x: list, y: list):
     return float(spearmanr(x, y).correlation)
 
 
+def separated_pairs(results: dict, protocol: str) -> tuple:
+    """How many pairs of rows (with a spread on ``protocol``) differ beyond twice the combined
+    standard error: the power of a protocol to rank methods. Returns (separated, pairs)."""
+    rows = [units(r, protocol) for r in results.values() if len(units(r, protocol)) > 1]
+    pairs = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]]
+    return sum(bool(compare_values(a, b)[1]) for a, b in pairs), len(pairs)
+
+
 def rank_agreement(results: dict) -> list:
     """Do the frozen protocols (and FT-10%) rank the rows as LP-100% does? Spearman over the rows
-    with both means."""
+    with both means; and how many pairs of rows each protocol tells apart beyond its spread."""
+    def apart(protocol):
+        separated, pairs = separated_pairs(results, protocol)
+        return f'{separated} of {pairs} pairs of rows apart beyond 2 SE' if pairs else ''
     lines = []
+    if apart('lp'):
+        lines.append(f'- LP-100%: {apart("lp")}')
     for protocol in ('ft10', ) + FROZEN:
         rows = [r for r in results.values() if units(r, 'lp') and units(r, protocol)]
         rho = spearman([mean(units(r, 'lp')) for r in rows],
                        [mean(units(r, protocol)) for r in rows])
         column = COLUMNS.get(protocol) or FROZEN_COLUMNS[protocol]
+        power = f'; {apart(protocol)}' if apart(protocol) else ''
         if rho is None:
-            lines.append(f'- {column} vs LP-100%: not measured ({len(rows)} rows with both)')
+            lines.append(f'- {column} vs LP-100%: not measured ({len(rows)} rows with both)'
+                         + power)
         else:
-            lines.append(f'- {column} vs LP-100%: Spearman {rho:+.2f} over {len(rows)} rows')
+            lines.append(f'- {column} vs LP-100%: Spearman {rho:+.2f} over {len(rows)} rows'
+                         + power)
     return lines
 
 

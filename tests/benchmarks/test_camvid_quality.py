@@ -257,6 +257,30 @@ def test_rank_agreement_over_the_rows():
     assert '- FT-10% vs LP-100%: not measured (0 rows with both)' in lines
 
 
+def test_rank_agreement_counts_the_pairs_each_protocol_separates():
+    """A protocol's power: the pairs of rows whose difference is beyond twice the combined
+    standard error (std 1 over 3 runs: 2 SE 1.63), counted by hand here."""
+    bench = load_benchmark()
+    spread = [-1., 0., 1.]
+
+    def runs(m):
+        return [[m + d] for d in spread]
+    # LP: 10, 11, 20 -> (10, 11) within, (10, 20) and (11, 20) apart: 2 of 3
+    # LP-convex: 10, 15, 20 -> all three apart; FT-10%: one value per row -> no pair has a spread
+    rows = {'random': {'lp': runs(10.), 'lp-convex': runs(10.), 'ft10': [[1.]]},
+            'plmoco': {'lp': runs(11.), 'lp-convex': runs(15.), 'ft10': [[2.]]},
+            'plmoco-dec': {'lp': runs(20.), 'lp-convex': runs(20.), 'ft10': [[3.]]}}
+    results = seeded_results(bench, rows)
+    assert bench.separated_pairs(results, 'lp') == (2, 3)
+    assert bench.separated_pairs(results, 'lp-convex') == (3, 3)
+    assert bench.separated_pairs(results, 'ft10') == (0, 0)
+    lines = bench.rank_agreement(results)
+    assert lines[0] == '- LP-100%: 2 of 3 pairs of rows apart beyond 2 SE'
+    assert '- LP-convex vs LP-100%: Spearman +1.00 over 3 rows; 3 of 3 pairs of rows apart ' \
+        'beyond 2 SE' in lines
+    assert '- FT-10% vs LP-100%: Spearman +1.00 over 3 rows' in lines
+
+
 def test_run_method_runs_every_pretraining_seed(monkeypatch, tmp_path):
     """Each pre-training seed gets its own run name, its own evaluations and frozen protocols;
     the row keeps all values and the per-seed ones; random init is evaluated once."""
