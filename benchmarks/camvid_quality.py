@@ -540,7 +540,7 @@ def linear_probe_findings(results: dict, protocol: str) -> list:
         # the spread of this check is the one between methods of a level
         above, beyond, diff, two_se = compare_values(patch, image)
         checks.append((above, beyond,
-                       f'mean of {len(patch)} contrastive patch-level runs {mean(patch):.2f} '
+                       f'mean of {len(patch)} contrastive patch-level methods {mean(patch):.2f} '
                        f'vs {len(image)} image-level {mean(image):.2f}'
                        + (f' ({diff:+.2f}, 2 SE between methods {two_se:.2f})'
                           if two_se is not None else '')))

@@ -57,7 +57,7 @@ def test_findings_follow_the_numbers():
     assert lines[2].startswith('- Patch-level beats image-level in linear probe: within the spread '
                                '(no difference beyond twice the combined standard error; by the '
                                'means for the 3 without a spread: holds)')
-    assert '3 contrastive patch-level runs 24.33 vs 2 image-level 22.50' in lines[2]
+    assert '3 contrastive patch-level methods 24.33 vs 2 image-level 22.50' in lines[2]
     assert lines[3].startswith('- Non-contrastive methods trail their contrastive counterparts in '
                                'linear probe: holds')
 
@@ -69,7 +69,7 @@ def test_findings_follow_the_numbers():
     # contrastive patch-level mean (31 + 30 + 5) / 3 = 22.00 < image-level 22.50
     assert lines[2].startswith('- Patch-level beats image-level in linear probe: within the spread')
     assert 'by the means for the 3 without a spread: mixed)' in lines[2]
-    assert 'mean of 3 contrastive patch-level runs 22.00 vs 2 image-level 22.50' in lines[2]
+    assert 'mean of 3 contrastive patch-level methods 22.00 vs 2 image-level 22.50' in lines[2]
     scores.update({'plmoco-dec': (24.0, 43.0), 'plmoco': (19.0, 44.0)})
     assert 'by the means for the 3 without a spread: does not hold)' in bench.findings(
         fake_results(bench, scores))[2]
@@ -140,7 +140,7 @@ def test_variants_are_judged_against_twice_the_combined_standard_error():
     assert lines[1].endswith('-0.50, within twice the combined standard error (1.29): not a finding.')
     assert len(lines) == 2  # the other variants were not run
     # variants stay out of the level means of the reference findings: PLMoCo w/ and w/o dec only
-    assert 'mean of 2 contrastive patch-level runs 25.50 vs 1 image-level 10.00' in \
+    assert 'mean of 2 contrastive patch-level methods 25.50 vs 1 image-level 10.00' in \
         bench.findings(results)[2]
 
 

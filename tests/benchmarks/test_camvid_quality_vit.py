@@ -80,7 +80,7 @@ def test_vit_findings_follow_the_numbers_and_say_not_measured():
     assert lines[4].startswith('- Pre-training with a decoder helps on ViT-T/16 (LP-100%): holds')
     assert all(' not measured (' in line for line in lines[6:])  # no ViT-S row was run
     # the ResNet findings keep to the ResNet rows: the ViT rows are not in their level means
-    assert 'mean of 1 contrastive patch-level runs 30.00 vs 1 image-level 20.00' in \
+    assert 'mean of 1 contrastive patch-level methods 30.00 vs 1 image-level 20.00' in \
         bench.findings(results)[2]
 
 
