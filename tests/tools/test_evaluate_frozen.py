@@ -47,12 +47,18 @@ def test_every_protocol_records_and_table(toy, tmp_path):
     assert again[0]['created'] == next(r for r in recs if r['column'] == 'kNN (decoder)')['created']
 
 
-def test_checkpoint_probe_is_deterministic_and_backbone_only_refuses_decoder(toy, tmp_path):
-    model = build_feature_model(CFG, init_seed=3)
+def _save_random_init(path: str, init_seed: int) -> dict:
+    """The model build_feature_model(CFG, init_seed) builds, saved as a segmentation checkpoint."""
+    model = build_feature_model(CFG, init_seed=init_seed)
     state = {f'backbone.{k}': v for k, v in model.backbone.state_dict().items()}
     state.update({f'decode_head.{k}': v for k, v in model.decoder.state_dict().items()})
+    torch.save(dict(state_dict=state), path)
+    return state
+
+
+def test_checkpoint_probe_is_deterministic_and_backbone_only_refuses_decoder(toy, tmp_path):
     ckpt = str(tmp_path / 'seg.pth')
-    torch.save(dict(state_dict=state), ckpt)
+    state = _save_random_init(ckpt, 3)
     tool = load_tool('evaluate_frozen')
     work = str(tmp_path / 'eval')
     a = tool.main(_args(ckpt, toy, work, '--protocols', 'lp-convex', '--name', 'ckpt'))
@@ -75,11 +81,8 @@ def test_init_seed_picks_the_random_init_model(toy, tmp_path):
     """--init-seed k (no checkpoint) evaluates the model build_feature_model(init_seed=k) builds:
     the deterministic probe scores it as it scores that model saved as a checkpoint; another seed
     is another model; the record keeps the seed."""
-    model = build_feature_model(CFG, init_seed=3)
-    state = {f'backbone.{k}': v for k, v in model.backbone.state_dict().items()}
-    state.update({f'decode_head.{k}': v for k, v in model.decoder.state_dict().items()})
     ckpt = str(tmp_path / 'seed3.pth')
-    torch.save(dict(state_dict=state), ckpt)
+    _save_random_init(ckpt, 3)
     tool = load_tool('evaluate_frozen')
     work = str(tmp_path / 'eval')
     saved = tool.main(_args(ckpt, toy, work, '--protocols', 'lp-convex', '--name', 'saved'))[0]
