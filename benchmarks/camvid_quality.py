@@ -728,15 +728,15 @@ def rank_agreement(results: dict) -> list:
     def apart(protocol):
         separated, pairs = separated_pairs(results, protocol)
         return f'{separated} of {pairs} pairs of rows apart beyond 2 SE' if pairs else ''
-    lines = []
-    if apart('lp'):
-        lines.append(f'- LP-100%: {apart("lp")}')
+    lp_power = apart('lp')
+    lines = [f'- LP-100%: {lp_power}'] if lp_power else []
     for protocol in ('ft10', ) + FROZEN:
         rows = [r for r in results.values() if units(r, 'lp') and units(r, protocol)]
         rho = spearman([mean(units(r, 'lp')) for r in rows],
                        [mean(units(r, protocol)) for r in rows])
         column = COLUMNS.get(protocol) or FROZEN_COLUMNS[protocol]
-        power = f'; {apart(protocol)}' if apart(protocol) else ''
+        power = apart(protocol)
+        power = f'; {power}' if power else ''
         if rho is None:
             lines.append(f'- {column} vs LP-100%: not measured ({len(rows)} rows with both)'
                          + power)
