@@ -565,24 +565,29 @@ def compare_rows(results: dict, a: str, b: str, protocol: str) -> tuple:
 def vit_findings(results: dict) -> list:
     """The reference reports' findings on the ViT rows, per encoder (ViT-T/16, ViT-S/16): PLMoCo and
     DetCon-S (w/o dec: like for like; and w/dec) against image-level MoCo on the same ViT, in
-    LP-100% and FT-10%; a decoder in pre-training against none; the non-contrastive methods
-    against their contrastive counterparts (ViT-S, the only size with their configs). Judged as
+    LP-100% and FT-10% (and LP-convex, the converged probe on the frozen tokens or decoder, where
+    ViT rows have it); a decoder in pre-training against none; the non-contrastive methods against
+    their contrastive counterparts (ViT-S, the only size with their configs). Judged as
     :func:`findings` judges; 'not measured' where the rows were not run."""
+    protocols = PROTOCOLS
+    if any(units(results[n], 'lp-convex') for n in results if n in VIT):
+        protocols += ('lp-convex', )
+    columns = {**COLUMNS, 'lp-convex': 'LP-convex, the converged probe'}
     lines = []
     for size, (_, size_label) in VIT_SIZES.items():
         def name(method, size=size):
             return f'{method}-vit-{size}'
-        for protocol in PROTOCOLS:
+        for protocol in protocols:
             for method, label in (('plmoco', 'PLMoCo'), ('detcons', 'DetCon-S')):
                 checks = [compare_rows(results, name(m), name('mocov2'), protocol)
                           for m in (method, f'{method}-dec')]
-                lines.append(f'- {label} > MoCo on {size_label} ({COLUMNS[protocol]}): '
+                lines.append(f'- {label} > MoCo on {size_label} ({columns[protocol]}): '
                              f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
-        for protocol in PROTOCOLS:
+        for protocol in protocols:
             checks = [compare_rows(results, name(f'{m}-dec'), name(m), protocol)
                       for m in ('plmoco', 'detcons')]
             lines.append(f'- Pre-training with a decoder helps on {size_label} '
-                         f'({COLUMNS[protocol]}): {verdict(checks)} '
+                         f'({columns[protocol]}): {verdict(checks)} '
                          f'({"; ".join(c[2] for c in checks)}).')
     checks = [compare_rows(results, 'plmoco-dec-vit-s', 'plsiam-dec-vit-s', 'lp'),
               compare_rows(results, 'detcons-dec-vit-s', 'detconb-dec-vit-s', 'lp')]

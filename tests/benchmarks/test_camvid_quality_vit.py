@@ -84,6 +84,37 @@ def test_vit_findings_follow_the_numbers_and_say_not_measured():
         bench.findings(results)[2]
 
 
+def test_vit_findings_judged_on_lp_convex_where_rows_have_it():
+    """Three pre-training seeds per row: the LP-convex lines judge by twice the combined standard
+    error (computed here by hand), after the LP-100% / FT-10% lines of each kind."""
+    bench = load_benchmark()
+    results = fake_results(bench, {'mocov2-vit-s': (10., 20.), 'plmoco-vit-s': (12., 19.),
+                                   'plmoco-dec-vit-s': (15., 25.)})
+    convex = {'mocov2-vit-s': [20., 21., 22.], 'plmoco-vit-s': [24., 25., 26.],
+              'plmoco-dec-vit-s': [20., 23., 26.]}
+    for name, values in convex.items():
+        results[name]['runs'] = {str(k): {'lp-convex': [v]} for k, v in enumerate(values)}
+    lines = bench.vit_findings(results)
+    # per size: 3 protocols x 2 methods > MoCo, 3 decoder lines; then the non-contrastive line
+    assert len(lines) == 2 * 9 + 1
+    s_lines = lines[9:18]
+    # PLMoCo w/o dec 25 vs MoCo 21 (stds 1 and 1): 2 SE = 2 sqrt(1/3 + 1/3) = 1.63, beyond;
+    # w/dec 23 (std 3) vs 21: 2 SE = 2 sqrt(9/3 + 1/3) = 3.65, within -> mixed
+    line = next(x for x in s_lines if x.startswith('- PLMoCo > MoCo on ViT-S/16 (LP-convex'))
+    assert line.startswith('- PLMoCo > MoCo on ViT-S/16 (LP-convex, the converged probe): mixed')
+    assert '(+4.00, 2 SE 1.63)' in line and '(+2.00, 2 SE 3.65)' in line
+    line = next(x for x in s_lines if x.startswith('- Pre-training with a decoder helps on '
+                                                   'ViT-S/16 (LP-convex'))
+    # w/dec 23 vs w/o 25: 2 SE = 2 sqrt(9/3 + 1/3) = 3.65 -> within the spread
+    assert '(-2.00, 2 SE 3.65)' in line and ': within the spread' in line
+    # ViT-T has no LP-convex rows: its lines say not measured
+    assert all('not measured' in x for x in lines[:9] if 'LP-convex' in x)
+    # no ViT row with LP-convex (only a ResNet one): the ViT lines keep LP-100% / FT-10% only
+    results = fake_results(bench, {'mocov2-vit-s': (10., 20.), 'plmoco': (30., 40.)})
+    results['plmoco']['lp-convex'] = [30.]
+    assert not any('LP-convex' in x for x in bench.vit_findings(results))
+
+
 def test_vit_findings_in_the_table_only_with_vit_rows():
     bench = load_benchmark()
     bench.environment = lambda: 'env'
