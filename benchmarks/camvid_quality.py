@@ -817,11 +817,16 @@ def write_table(results: dict, args, wall: float) -> str:
             + ''.join(f'{cell(units(r, p))} | ' for p in frozen)
             + f'{pre.get("seconds", "–")} | {"–" if loss is None else f"{loss:.3f}"} |'
             + (f' failed: {r["error"]}' if 'error' in r else ''))
-    lines += ['', 'Reference findings at this scale (computed from the table; a comparison counts '
-              'when the difference of the means is beyond twice the combined standard error):',
-              '', *findings(results)]
-    lines += ['', 'The decoders of issue 14 (each pre-trained and evaluated with its own head):',
-              '', *decoder_findings(results)]
+    if len(vit) < len(results):
+        lines += ['', 'Reference findings at this scale (computed from the table; a comparison '
+                  'counts when the difference of the means is beyond twice the combined standard '
+                  'error):', '', *findings(results)]
+        lines += ['', 'The decoders of issue 14 (each pre-trained and evaluated with its own '
+                  'head):', '', *decoder_findings(results)]
+    else:
+        lines += ['', 'ResNet rows: none in this table (their findings are in the ResNet '
+                  'tables). A comparison counts when the difference of the means is beyond twice '
+                  'the combined standard error.']
     if vit:
         lines += ['', 'On the ViT rows (same encoder per line):', '', *vit_findings(results)]
     else:

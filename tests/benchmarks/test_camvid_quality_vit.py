@@ -131,6 +131,14 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
                                                  'detcons-dec-vit-s': (12., 22.)}), Args, 60.)
     assert '| DetCon-S w/dec (FCN), ViT-S/16 | yes | region | yes | 12.00 | 22.00 |' in vit
     assert '- DetCon-S > MoCo on ViT-S/16 (LP-100%): holds by the means' in vit
+    # a table of ViT rows only leaves out the ResNet findings (they would all read "not measured")
+    assert 'ResNet rows: none in this table' in vit
+    assert 'Pre-training with a decoder helps (LP-100%)' not in vit
+    assert 'The decoders of issue 14' not in vit
+    both = bench.write_table(fake_results(bench, {'plmoco': (30., 40.), 'mocov2-vit-s': (10., 20.)}),
+                             Args, 60.)
+    assert 'ResNet rows: none' not in both and 'The decoders of issue 14' in both
+    assert '- Pre-training with a decoder helps (LP-100%)' in both
 
 
 @pytest.fixture(scope='module')
