@@ -117,3 +117,44 @@ def test_camvid_and_reference_configs_match_their_toy_counterparts(cfg_path):
         assert cfg.optim_wrapper.constructor == 'ContinuedPretrainOptimWrapperConstructor'
         assert paramwise.init_checkpoint == ('checkpoints/dino_vitbase16_pretrain.pth' if size ==
                                              'b16' else 'checkpoints/dino_deitsmall16_pretrain.pth')
+
+
+# the CamVid ViT-S configs that benchmarks/camvid_quality.py's `--methods vit` does not run (it runs
+# PLMoCo, DetCon-S and MoCo, w/ and w/o dec): each trains on the real CamVid images here
+CAMVID_EXTRA = [f'selfsup/vit/{m}_vit-s16-fcn_1xb16-120i_camvid.py'
+                for m in ('plmocoplus', 'plsiam', 'prcl', 'detconb')]
+
+
+@pytest.mark.parametrize('cfg_path', CAMVID_EXTRA)
+def test_camvid_config_trains_converts_and_evaluates_on_camvid(cfg_path, camvid_root, tmp_path):
+    """Two iterations on real CamVid images (its own pipeline and masks), the checkpoint converted
+    into the CamVid FCN leaf (decoder carried), then the linear probe (only conv_seg moves) and a
+    fine-tune (the encoder moves) from it, one iteration each."""
+    assert cfg_path in ALL
+    cfg = load_config(cfg_path, camvid_root)
+    for key in ('queue_len', 'img_queue_len'):
+        if key in cfg.model:
+            cfg.model[key] = 64
+    init_default_scope('mmselfsup')
+    runner = train_few_iters(cfg, tmp_path / 'pre', iters=2)
+    assert type(runner.model).__name__ == TYPES[method_of(cfg_path)]
+    losses = runner.message_hub.get_scalar('train/loss').data[0]
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+    seg = str(tmp_path / 'seg.pth')
+    report = load_tool('convert_checkpoint').convert(
+        str(tmp_path / 'pre' / 'iter_2.pth'), seg,
+        config_path('seg', 'vit', 'fcn_vit-s16_lp-1k_camvid.py'), verbose=False)
+    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
+    assert not report['unexpected']
+    loaded = torch.load(seg, map_location='cpu', weights_only=True)['state_dict']
+    for leaf, frozen in (('fcn_vit-s16_lp-1k_camvid.py', True),
+                         ('fcn_vit-s16_ft100-10k_camvid.py', False)):
+        init_default_scope('mmseg')
+        seg_cfg = load_config(osp.join('seg', 'vit', leaf), camvid_root)
+        seg_cfg.load_from = seg
+        seg_runner = train_few_iters(seg_cfg, tmp_path / leaf, iters=1)
+        state = seg_runner.model.state_dict()
+        for key in ('backbone.layers.11.ffn.layers.1.weight', 'decode_head.convs.0.conv.weight'):
+            assert torch.equal(state[key], loaded[key]) == frozen, (leaf, key)
+        key = 'decode_head.conv_seg.weight'
+        assert not torch.equal(state[key], seg_runner.initial_state[key]), leaf
