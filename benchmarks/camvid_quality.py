@@ -781,8 +781,12 @@ def write_table(results: dict, args, wall: float) -> str:
         title = ('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head (rows of another '
                  'decoder: its own head), val mIoU (%)')
     if vit:
-        title = ('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows ViT-T/16, '
-                 'ViT-S/16, FCN decoder or linear head, val mIoU (%)')
+        sizes = ', '.join(label for size, (_, label) in VIT_SIZES.items()
+                          if any(VIT[n][1] == size for n in vit))
+        title = (f'# CamVid quality benchmark: {sizes}, FCN decoder or linear head, val mIoU (%)'
+                 if len(vit) == len(results) else
+                 f'# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows {sizes}, '
+                 'FCN decoder or linear head, val mIoU (%)')
     lines = [title, '', environment(), '',
              f'Pre-training: CamVid train images (367, labels unused) at 240x180, 128 px views, '
              f'batch 16, {args.pretrain_iters or 120} iterations, pre-training seeds '

@@ -133,11 +133,14 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
     assert '- DetCon-S > MoCo on ViT-S/16 (LP-100%): holds by the means' in vit
     # a table of ViT rows only leaves out the ResNet findings (they would all read "not measured")
     assert 'ResNet rows: none in this table' in vit
+    assert vit.startswith('# CamVid quality benchmark: ViT-S/16, FCN decoder or linear head, val')
     assert 'Pre-training with a decoder helps (LP-100%)' not in vit
     assert 'The decoders of issue 14' not in vit
     both = bench.write_table(fake_results(bench, {'plmoco': (30., 40.), 'mocov2-vit-s': (10., 20.)}),
                              Args, 60.)
     assert 'ResNet rows: none' not in both and 'The decoders of issue 14' in both
+    assert both.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows '
+                           'ViT-S/16, FCN decoder or linear head')
     assert '- Pre-training with a decoder helps (LP-100%)' in both
 
 
