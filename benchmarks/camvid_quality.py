@@ -503,6 +503,14 @@ def judged_text(label_a: str, a: list, label_b: str, b: list) -> tuple:
     return above, beyond, text
 
 
+def finding_label(protocol: str) -> str:
+    """The column name a finding is told under: LP-100% / FT-10%, or a frozen protocol's name,
+    saying that LP-convex is the converged probe."""
+    if protocol in COLUMNS:
+        return COLUMNS[protocol]
+    return FROZEN_COLUMNS[protocol] + (', the converged probe' if protocol == 'lp-convex' else '')
+
+
 def findings(results: dict) -> list:
     """Check the reference reports' findings on the rows' values: each comparison is judged by
     whether the difference of the means is beyond twice the combined standard error (over
@@ -517,7 +525,7 @@ def findings(results: dict) -> list:
     lines += linear_probe_findings(results, 'lp')
     if any(units(r, 'lp-convex') for r in results.values()):
         checks = [compare_rows(results, a, b, 'lp-convex') for a, b in pairs]
-        lines.append(f'- Pre-training with a decoder helps (LP-convex, the converged probe): '
+        lines.append(f'- Pre-training with a decoder helps ({finding_label("lp-convex")}): '
                      f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
         lines += linear_probe_findings(results, 'lp-convex')
     return lines
@@ -526,7 +534,7 @@ def findings(results: dict) -> list:
 def linear_probe_findings(results: dict, protocol: str) -> list:
     """The two linear-probe findings (patch- over image-level; non-contrastive methods trail) on
     ``protocol`` (``lp``: LP-100%, ``lp-convex``: the converged probe)."""
-    suffix = '' if protocol == 'lp' else f' ({FROZEN_COLUMNS[protocol]}, the converged probe)'
+    suffix = '' if protocol == 'lp' else f' ({finding_label(protocol)})'
 
     def level_means(level):
         return [mean(units(r, protocol)) for n, r in results.items()
@@ -572,7 +580,6 @@ def vit_findings(results: dict) -> list:
     protocols = PROTOCOLS
     if any(units(results[n], 'lp-convex') for n in results if n in VIT):
         protocols += ('lp-convex', )
-    columns = {**COLUMNS, 'lp-convex': 'LP-convex, the converged probe'}
     lines = []
     for size, (_, size_label) in VIT_SIZES.items():
         def name(method, size=size):
@@ -581,13 +588,13 @@ def vit_findings(results: dict) -> list:
             for method, label in (('plmoco', 'PLMoCo'), ('detcons', 'DetCon-S')):
                 checks = [compare_rows(results, name(m), name('mocov2'), protocol)
                           for m in (method, f'{method}-dec')]
-                lines.append(f'- {label} > MoCo on {size_label} ({columns[protocol]}): '
+                lines.append(f'- {label} > MoCo on {size_label} ({finding_label(protocol)}): '
                              f'{verdict(checks)} ({"; ".join(c[2] for c in checks)}).')
         for protocol in protocols:
             checks = [compare_rows(results, name(f'{m}-dec'), name(m), protocol)
                       for m in ('plmoco', 'detcons')]
             lines.append(f'- Pre-training with a decoder helps on {size_label} '
-                         f'({columns[protocol]}): {verdict(checks)} '
+                         f'({finding_label(protocol)}): {verdict(checks)} '
                          f'({"; ".join(c[2] for c in checks)}).')
     checks = [compare_rows(results, 'plmoco-dec-vit-s', 'plsiam-dec-vit-s', 'lp'),
               compare_rows(results, 'detcons-dec-vit-s', 'detconb-dec-vit-s', 'lp')]
