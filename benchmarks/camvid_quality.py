@@ -43,7 +43,8 @@ findings count a difference only when it is beyond twice the combined standard e
 frozen protocols' ranking of the rows is compared with LP-100%'s (Spearman).
 
 Each stage is a subprocess (``tools/train.py``, ``tools/evaluate.py``) with its log in the work dir;
-a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped.
+a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped; the
+wall time it reports is summed over the runs of the work dir (:class:`WallLedger`).
 ``--jobs N`` runs N methods at once (for a GPU machine; on a CPU keep 1). The table (with the
 machine, versions and date) is printed, written to ``--out`` and, as JSON, beside it; the lines under
 it check the reference reports' findings on these numbers.
@@ -56,6 +57,7 @@ import os.path as osp
 import platform
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -233,6 +235,77 @@ def run(cmd: list, logfile: str, env: dict) -> float:
             tail = ''.join(f.readlines()[-15:])
         raise RuntimeError(f'{cmd[1]} failed (exit {proc.returncode}); log {logfile}:\n{tail}')
     return time.time() - start
+
+
+def union_seconds(intervals) -> float:
+    """Length of the union of ``(start, end)`` intervals, in seconds (overlaps counted once)."""
+    total, reach = 0.0, None
+    for start, end in sorted(intervals):
+        if reach is None or start > reach:
+            total += end - start
+            reach = end
+        elif end > reach:
+            total += end - reach
+            reach = end
+    return total
+
+
+class WallLedger:
+    """Wall time of the benchmark summed over the runs of one work dir.
+
+    Each run keeps its interval in ``<work_dir>/wall/<start>-<pid>.json`` and renews its end every
+    ``period`` seconds, so a run that is killed counts up to its last renewal; runs side by side on
+    the same work dir (disjoint methods or seeds) count once, as the union of their intervals. The
+    ``wall_seconds.json`` that earlier versions summed finished runs into is added as it stands.
+
+    Args:
+        work_dir (str): the benchmark's work dir.
+        period (float): seconds between renewals. Defaults to 60.0.
+    """
+
+    def __init__(self, work_dir: str, period: float = 60.0):
+        self.folder = osp.join(work_dir, 'wall')
+        self.legacy = osp.join(work_dir, 'wall_seconds.json')
+        self.period = period
+        self.start = time.time()
+        self.path = osp.join(self.folder, f'{int(self.start)}-{os.getpid()}.json')
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, daemon=True)
+
+    def __enter__(self):
+        os.makedirs(self.folder, exist_ok=True)
+        self.write()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.write()
+
+    def _renew(self):
+        while not self._stop.wait(self.period):
+            self.write()
+
+    def write(self):
+        """Record this run's interval up to now (atomically: a kill leaves the last record)."""
+        tmp = self.path + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(dict(start=self.start, end=time.time(), pid=os.getpid()), f)
+        os.replace(tmp, self.path)
+
+    def total(self) -> float:
+        """Seconds over all recorded runs of the work dir, this one up to its last record."""
+        intervals = []
+        for path in glob.glob(osp.join(self.folder, '*.json')):
+            with open(path) as f:
+                record = json.load(f)
+            intervals.append((record['start'], record['end']))
+        legacy = 0.0
+        if osp.isfile(self.legacy):
+            with open(self.legacy) as f:
+                legacy = json.load(f)['wall_s']
+        return legacy + union_seconds(intervals)
 
 
 def last_scalar(work_dir: str, key: str):
@@ -813,7 +886,7 @@ def write_table(results: dict, args, wall: float) -> str:
                 'layer-wise lr decay (`configs/seg/vit/*_camvid-half.py`); MoCo v2 there is MoCo '
                 'w/o dec with the patch tokens averaged (`mocodec_vit-*`).' if vit else '')
              + f' Cells: {spread}. Benchmark wall time on this machine (all stages, summed over '
-             f'resumed runs): {wall / 60:.1f} min (**machine-dependent**; the mIoU are the '
+             f'the runs of the work dir): {wall / 60:.1f} min (**machine-dependent**; the mIoU are the '
              'result).', '',
              '| pre-training | decoder | level | contrastive | LP-100% | FT-10% | '
              + ''.join(f'{FROZEN_COLUMNS[p]} | ' for p in frozen) + 'pre-train s | final loss |',
@@ -886,19 +959,12 @@ def main():
     env = dict(os.environ)
     if args.jobs > 1 and 'OMP_NUM_THREADS' not in env:
         env['OMP_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1) // args.jobs))
-    start = time.time()
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        done = list(pool.map(lambda n: run_method(n, args, env), args.methods))
+    # the wall time adds up over interrupted, resumed and side-by-side runs of the same work dir
+    with WallLedger(args.work_dir) as ledger:
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            done = list(pool.map(lambda n: run_method(n, args, env), args.methods))
     results = {r['name']: r for r in done}
-    # the wall time adds up over interrupted and resumed runs of the same work dir
-    wall_file = osp.join(args.work_dir, 'wall_seconds.json')
-    wall = time.time() - start
-    if osp.isfile(wall_file):
-        with open(wall_file) as f:
-            wall += json.load(f)['wall_s']
-    os.makedirs(args.work_dir, exist_ok=True)
-    with open(wall_file, 'w') as f:
-        json.dump(dict(wall_s=wall), f)
+    wall = ledger.total()
     table = write_table(results, args, wall)
     print(table)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)

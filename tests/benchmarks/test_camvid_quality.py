@@ -4,6 +4,7 @@ import json
 import os.path as osp
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -484,3 +485,31 @@ def test_verdict_counts_only_comparisons_with_a_spread():
         'mixed (1 of 2 comparisons for it and 1 against it beyond the spread; by the means for '
         'the 2 without a spread: mixed)')
     assert bench.verdict([(None, None, 'x')]) == 'not measured'
+
+
+def test_union_seconds_counts_overlaps_once():
+    bench = load_benchmark()
+    intervals = [(10.0, 20.0), (0.0, 5.0), (15.0, 30.0), (40.0, 41.0), (18.0, 19.0)]
+    # independent: mark each tenth of a second that some interval covers
+    covered = {t for a, b in intervals for t in range(int(a * 10), int(b * 10))}
+    assert bench.union_seconds(intervals) == pytest.approx(len(covered) / 10)
+    assert bench.union_seconds([]) == 0
+
+
+def test_wall_ledger_sums_killed_side_by_side_and_earlier_runs(tmp_path):
+    bench = load_benchmark()
+    work_dir = str(tmp_path)
+    # an earlier version's total, a run killed after 100 s and a run beside it from 50 s to 300 s
+    (tmp_path / 'wall_seconds.json').write_text(json.dumps(dict(wall_s=1000.0)))
+    (tmp_path / 'wall').mkdir()
+    (tmp_path / 'wall' / '1-1.json').write_text(json.dumps(dict(start=0.0, end=100.0, pid=1)))
+    (tmp_path / 'wall' / '50-2.json').write_text(json.dumps(dict(start=50.0, end=300.0, pid=2)))
+    with bench.WallLedger(work_dir, period=0.05) as ledger:
+        first = json.loads(open(ledger.path).read())
+        time.sleep(0.3)
+        renewed = json.loads(open(ledger.path).read())
+        assert renewed['end'] > first['end']        # renewed while the run goes on
+    own = json.loads(open(ledger.path).read())
+    assert own['start'] == pytest.approx(ledger.start)
+    assert ledger.total() == pytest.approx(1000.0 + 300.0 + own['end'] - own['start'])
+    assert not list((tmp_path / 'wall').glob('*.tmp'))
