@@ -43,8 +43,8 @@ findings count a difference only when it is beyond twice the combined standard e
 frozen protocols' ranking of the rows is compared with LP-100%'s (Spearman).
 
 Each stage is a subprocess (``tools/train.py``, ``tools/evaluate.py``) with its log in the work dir;
-a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped; the
-wall time it reports is summed over the runs of the work dir (:class:`WallLedger`).
+a stage whose output exists is skipped, so an interrupted benchmark continues where it stopped;
+the wall time it reports is summed over the runs of the work dir (:class:`WallLedger`).
 ``--jobs N`` runs N methods at once (for a GPU machine; on a CPU keep 1). The table (with the
 machine, versions and date) is printed, written to ``--out`` and, as JSON, beside it; the lines under
 it check the reference reports' findings on these numbers.
@@ -886,8 +886,8 @@ def write_table(results: dict, args, wall: float) -> str:
                 'layer-wise lr decay (`configs/seg/vit/*_camvid-half.py`); MoCo v2 there is MoCo '
                 'w/o dec with the patch tokens averaged (`mocodec_vit-*`).' if vit else '')
              + f' Cells: {spread}. Benchmark wall time on this machine (all stages, summed over '
-             f'the runs of the work dir): {wall / 60:.1f} min (**machine-dependent**; the mIoU are the '
-             'result).', '',
+             f'the runs of the work dir): {wall / 60:.1f} min (**machine-dependent**; the mIoU '
+             'are the result).', '',
              '| pre-training | decoder | level | contrastive | LP-100% | FT-10% | '
              + ''.join(f'{FROZEN_COLUMNS[p]} | ' for p in frozen) + 'pre-train s | final loss |',
              '|---|---|---|---|---|---|' + '---|' * len(frozen) + '---|---|']
