@@ -1,7 +1,14 @@
-"""Random number generator states in checkpoints, so that a resumed run continues bit-exactly."""
+"""Random number generator states in checkpoints, so that a resumed run continues bit-exactly.
+
+The states are saved as Python ``bytes``, ints, floats and strings: ``torch.load``'s
+``map_location`` moves tensors only, so a checkpoint loaded to any device (mmengine's resume maps
+it to ``get_device()``, i.e. ``'cuda'`` on a GPU machine) gives back exactly what was saved, and it
+still loads with ``weights_only=True``. Checkpoints that hold the states as tensors (the earlier
+format) are read too: each tensor is copied to the CPU first.
+"""
 import logging
 import random
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import numpy as np
 import torch
@@ -11,33 +18,116 @@ from mmengine.logging import print_log
 from mmengine.registry import HOOKS
 
 CKPT_KEY = 'rng_states'
+_NUMPY_KEY_DTYPE = np.dtype('<u4')  # MT19937 key words, little-endian in the bytes
 
 
 def get_rng_states() -> dict:
-    """The states of Python's, NumPy's and torch's global generators, in checkpoint-safe types.
+    """The states of Python's, NumPy's and torch's global generators, in device-free types.
 
     Returns:
-        dict: ``python`` (tuple of ints), ``numpy`` (dict with a uint32 key as an int64 tensor),
-        ``torch`` (uint8 tensor) and ``cuda`` (list of uint8 tensors, empty without CUDA).
+        dict: ``python`` (``random.getstate()``: a tuple of ints), ``numpy`` (dict: ``name``,
+        ``keys`` as 624 little-endian uint32 words in ``bytes``, ``pos``, ``has_gauss``,
+        ``cached_gaussian``), ``torch`` (``bytes`` of the CPU generator's state) and ``cuda``
+        (list of ``bytes``, one per visible GPU; empty without CUDA).
     """
     name, keys, pos, has_gauss, cached = np.random.get_state()
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
     return dict(
         python=random.getstate(),
-        numpy=dict(name=name, keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos),
+        numpy=dict(name=str(name), keys=keys.astype(_NUMPY_KEY_DTYPE).tobytes(), pos=int(pos),
                    has_gauss=int(has_gauss), cached_gaussian=float(cached)),
-        torch=torch.get_rng_state(),
-        cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+        torch=bytes(torch.get_rng_state().numpy()),
+        cuda=[bytes(state.cpu().numpy()) for state in cuda])
 
 
-def set_rng_states(states: dict) -> None:
-    """Restore what :func:`get_rng_states` returned."""
-    random.setstate(states['python'])
+def _cpu_array(value: torch.Tensor, key: str) -> np.ndarray:
+    """A state saved as a tensor (the earlier format), copied to the CPU from any device."""
+    if value.device.type == 'meta':
+        raise ValueError(
+            f'{key} is a tensor on the meta device, which holds no data: load this checkpoint '
+            f'with a real map_location (e.g. \'cpu\' or \'cuda\'), not \'meta\'')
+    return value.detach().cpu().numpy()
+
+
+def _torch_state(value: Any, key: str) -> bytes:
+    """A torch generator state: ``bytes``, or a uint8 tensor on any device."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, torch.Tensor) and value.dtype == torch.uint8:
+        return _cpu_array(value, key).tobytes()
+    raise ValueError(f'{key} holds a {type(value).__name__}; expected bytes (or a uint8 tensor)')
+
+
+def _numpy_keys(value: Any, key: str) -> bytes:
+    """NumPy's MT19937 key: ``bytes`` of 624 little-endian uint32, or an int64 tensor."""
+    if isinstance(value, (bytes, bytearray)):
+        keys = bytes(value)
+    elif isinstance(value, torch.Tensor):
+        keys = _cpu_array(value, key).astype(_NUMPY_KEY_DTYPE).tobytes()
+    else:
+        raise ValueError(f'{key} holds a {type(value).__name__}; expected bytes (or a tensor)')
+    if len(keys) != 624 * _NUMPY_KEY_DTYPE.itemsize:
+        raise ValueError(f'{key} holds {len(keys)} bytes; expected 624 uint32 (2496 bytes)')
+    return keys
+
+
+def portable_rng_states(states: dict, key: str = CKPT_KEY) -> dict:
+    """One rank's saved states in the format of :func:`get_rng_states`, whatever device (or
+    format) the checkpoint gave them in.
+
+    Reads the earlier format too (the torch states as uint8 tensors, NumPy's key as an int64
+    tensor), from any device that holds data: the tensors are copied to the CPU.
+
+    Args:
+        states (dict): One rank's states, as loaded from a checkpoint.
+        key (str): Where ``states`` came from, named in errors. Defaults to ``CKPT_KEY``
+            (``'rng_states'``).
+
+    Returns:
+        dict: The same states with every generator state as ``bytes``.
+
+    Raises:
+        ValueError: If an entry is missing, of an unknown type, or a tensor without data (loaded
+            with ``map_location='meta'``); the message names its key.
+    """
+    if not isinstance(states, dict):
+        raise ValueError(f'{key} holds a {type(states).__name__}; expected a dict')
+    missing = [name for name in ('python', 'numpy', 'torch', 'cuda') if name not in states]
+    if missing:
+        raise ValueError(f'{key} lacks {missing}; expected what get_rng_states() returns')
     np_state = states['numpy']
-    np.random.set_state((np_state['name'], np_state['keys'].numpy().astype(np.uint32),
-                         np_state['pos'], np_state['has_gauss'], np_state['cached_gaussian']))
-    torch.set_rng_state(states['torch'])
+    return dict(
+        python=states['python'],
+        numpy=dict(np_state, keys=_numpy_keys(np_state['keys'], f"{key}['numpy']['keys']")),
+        torch=_torch_state(states['torch'], f"{key}['torch']"),
+        cuda=[_torch_state(s, f"{key}['cuda'][{i}]") for i, s in enumerate(states['cuda'])])
+
+
+def _uint8_tensor(state: bytes) -> torch.Tensor:
+    return torch.frombuffer(bytearray(state), dtype=torch.uint8)  # (S,), owns a copy
+
+
+def set_rng_states(states: dict, key: str = CKPT_KEY) -> None:
+    """Restore what :func:`get_rng_states` returned, from wherever a checkpoint put it.
+
+    Args:
+        states (dict): One rank's states, in either format :func:`portable_rng_states` reads.
+        key (str): Where ``states`` came from, named in errors. Defaults to ``CKPT_KEY``
+            (``'rng_states'``).
+
+    Raises:
+        ValueError: As :func:`portable_rng_states`; no generator is changed then.
+    """
+    states = portable_rng_states(states, key)  # every check before any generator is touched
+    np_state = states['numpy']
+    random.setstate(states['python'])
+    np.random.set_state((np_state['name'],
+                         np.frombuffer(np_state['keys'], _NUMPY_KEY_DTYPE).astype(np.uint32),
+                         int(np_state['pos']), int(np_state['has_gauss']),
+                         float(np_state['cached_gaussian'])))
+    torch.set_rng_state(_uint8_tensor(states['torch']))
     if states['cuda'] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(states['cuda'])
+        torch.cuda.set_rng_state_all([_uint8_tensor(s) for s in states['cuda']])
 
 
 class _RestoreBeforeFetch:
@@ -84,6 +174,11 @@ class RNGStateHook(Hook):
     iterator draws from torch's generator; a resumed run does not repeat that validation. The hook
     therefore makes validation neutral: the states are saved in ``before_val`` and put back in
     ``after_val`` (so training draws the same numbers whatever the validation interval).
+
+    The states are saved as bytes and numbers, which ``map_location`` leaves alone: mmengine's
+    resume loads the checkpoint to ``get_device()`` (``'cuda'`` on a GPU machine) and the states
+    still restore exactly. Checkpoints holding them as tensors (the earlier format) are read
+    from any device too (:func:`portable_rng_states`).
 
     The states are restored right before the first batch after the resume point is fetched, so
     hooks of higher priority that draw random numbers in ``before_train`` are overridden; nothing
@@ -160,9 +255,11 @@ class RNGStateHook(Hook):
                       f'this run has {world_size}; generator states are not restored',
                       logger='current', level=logging.WARNING)
             return
+        # checked and moved off the load device now, before the first iteration
+        mine = portable_rng_states(states[rank], f'{CKPT_KEY}[{rank}]')
         loop = runner.train_loop
         if hasattr(loop, 'dataloader_iterator'):  # IterBasedTrainLoop: replays runner.iter batches
             loop.dataloader_iterator = _RestoreBeforeFetch(loop.dataloader_iterator, runner.iter,
-                                                           states[rank], loop)
+                                                           mine, loop)
         else:  # EpochBasedTrainLoop: resumes at an epoch boundary, nothing is replayed
-            set_rng_states(states[rank])
+            set_rng_states(mine)
