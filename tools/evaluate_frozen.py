@@ -1,7 +1,8 @@
 """Evaluate a checkpoint on frozen features, without training a segmentation head.
 
     python tools/evaluate_frozen.py CKPT|none [--config CFG] --dataset {toy,camvid} \
-        [--layers decoder backbone.layer4] [--protocols lp-convex retrieval knn kmeans svm] \
+        [--layers decoder backbone.layer4] [--protocols lp-convex retrieval knn kmeans svm \
+        hummingbird lp-dinov2] \
         [--seeds 0] [--name NAME] [--work-dir work_dirs/eval] [--data-root DIR] ...
 
 Protocols (library: ``ssl4dp_mm/evaluation/``; reference: docs/evaluation.md):
@@ -14,7 +15,13 @@ Protocols (library: ``ssl4dp_mm/evaluation/``; reference: docs/evaluation.md):
 - ``kmeans``: K-means on val features, K = factors x #classes, Hungarian (K = C) or majority
   (K > C) matching, mIoU and pixel accuracy;
 - ``svm``: one-vs-rest linear SVMs on pooled features, mAP (image labels from the label maps, or a
-  VOC07 classification layout with ``--voc07-root``).
+  VOC07 classification layout with ``--voc07-root``);
+- ``hummingbird`` (opt-in): Hummingbird-style dense nearest-neighbour retrieval: a memory bank of
+  patch features of augmented train crops labelled with class distributions, k = 30 neighbours,
+  softmax(sim / 0.02) weights; mIoU per bank size 1024 x 10^k (``--hbird-*``);
+- ``lp-dinov2`` (opt-in): DINOv2's linear probe (BatchNorm + 1x1 conv on the last layer or the
+  last four concatenated), trained on cached maps, single-scale or multi-scale + flip test
+  (``--dinov2-*``).
 
 CKPT is any checkpoint the analysis tools read (ours with or without decoder, MMSelfSup, MMSeg,
 converted, torchvision) or ``none`` (the config's random init). ``--config`` builds the model
@@ -77,7 +84,7 @@ def vit_default_config(dataset: str, checkpoint: str):
 
 
 def parse_args(argv=None):
-    from ssl4dp_mm.evaluation.run import PROTOCOLS, FrozenOptions
+    from ssl4dp_mm.evaluation.run import DEFAULT_PROTOCOLS, PROTOCOLS, FrozenOptions
     d = FrozenOptions()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
@@ -87,7 +94,10 @@ def parse_args(argv=None):
     parser.add_argument('--layers', nargs='+', default=['decoder'],
                         help='backbone.layerN (or stageN) and/or decoder; a ViT\'s token map: '
                         f'{VIT_TOKEN_LAYER} (its last block, recorded as stage12)')
-    parser.add_argument('--protocols', nargs='+', default=list(PROTOCOLS), choices=PROTOCOLS)
+    parser.add_argument('--protocols', nargs='+', default=list(DEFAULT_PROTOCOLS),
+                        choices=PROTOCOLS,
+                        help=f'default: {" ".join(DEFAULT_PROTOCOLS)} (hummingbird and lp-dinov2 '
+                        'are opt-in)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='seeds of the seeded protocols (retrieval runs once)')
     parser.add_argument('--name', help='row label (default: as tools/evaluate.py)')
@@ -125,6 +135,39 @@ def parse_args(argv=None):
                         help='L-BFGS iterations at most (it stops earlier once converged)')
     parser.add_argument('--probe-balanced', action='store_true',
                         help='class-balanced loss weights in lp-convex')
+    parser.add_argument('--hbird-k', type=int, default=d.hbird_k)
+    parser.add_argument('--hbird-temperature', type=float, default=d.hbird_temperature)
+    parser.add_argument('--hbird-epochs', type=int, default=d.hbird_epochs,
+                        help='augmentation epochs of the memory bank')
+    parser.add_argument('--hbird-bank-sizes', type=int, nargs='+',
+                        help='banks scored (default: 1024 x 10^k up to what exists)')
+    parser.add_argument('--hbird-max-bank', type=int, default=d.hbird_max_bank,
+                        help='bank entries kept at most')
+    parser.add_argument('--hbird-crop-size', nargs=2, type=int, metavar=('H', 'W'),
+                        help='size of the bank crops (default: --img-scale, else the image size)')
+    parser.add_argument('--hbird-mask-size', nargs=2, type=int, metavar=('H', 'W'),
+                        help='size the label crops are counted at (default: the crop size)')
+    parser.add_argument('--hbird-sampling', default=d.hbird_sampling,
+                        choices=('uniform', 'per_image'),
+                        help='uniform over all augmented cells, or the open implementation\'s '
+                        'per-image rule (rare classes first)')
+    parser.add_argument('--hbird-flip-prob', type=float, default=d.hbird_flip_prob)
+    parser.add_argument('--hbird-ignore-as', type=int,
+                        help='count ignored pixels as this class (the open implementation: 0)')
+    parser.add_argument('--hbird-search', default=d.hbird_search, choices=('exact', 'faiss'),
+                        help='exact blocked search (default) or faiss IndexFlatIP (needs faiss)')
+    parser.add_argument('--dinov2-layers', default=d.dinov2_layers, choices=('last', 'last4'),
+                        help="last: the layer (DINOv2's linear); last4: the four backbone stages "
+                        'ending at it, concatenated (linear4)')
+    parser.add_argument('--dinov2-iters', type=int, default=d.dinov2_iters)
+    parser.add_argument('--dinov2-batch-size', type=int, default=d.dinov2_batch_size)
+    parser.add_argument('--dinov2-crop-size', nargs=2, type=int, metavar=('H', 'W'),
+                        default=list(d.dinov2_crop_size))
+    parser.add_argument('--dinov2-optimizer', default=d.dinov2_optimizer, choices=('adamw', 'sgd'))
+    parser.add_argument('--dinov2-lr', type=float, help='default: 1e-3 (adamw), 1e-2 (sgd)')
+    parser.add_argument('--dinov2-multiscale', action='store_true',
+                        help='score with the multi-scale + flip test (DINOv2\'s +ms)')
+    parser.add_argument('--dinov2-scales', type=float, nargs='+', default=list(d.dinov2_scales))
     parser.add_argument('--threads', type=int, default=1, help='torch CPU threads')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--force', action='store_true', help='redo runs that have a record')
@@ -169,7 +212,19 @@ def main(argv=None):
         svm_C=args.svm_C, svm_ignore_classes=tuple(args.svm_ignore_classes),
         voc07_root=args.voc07_root, probe_pixels=args.probe_pixels or None,
         probe_weight_decay=args.probe_weight_decay, probe_max_iter=args.probe_max_iter,
-        probe_class_weight='balanced' if args.probe_balanced else None)
+        probe_class_weight='balanced' if args.probe_balanced else None,
+        hbird_k=args.hbird_k, hbird_temperature=args.hbird_temperature,
+        hbird_epochs=args.hbird_epochs,
+        hbird_bank_sizes=tuple(args.hbird_bank_sizes) if args.hbird_bank_sizes else None,
+        hbird_max_bank=args.hbird_max_bank,
+        hbird_crop_size=tuple(args.hbird_crop_size) if args.hbird_crop_size else None,
+        hbird_mask_size=tuple(args.hbird_mask_size) if args.hbird_mask_size else None,
+        hbird_sampling=args.hbird_sampling, hbird_flip_prob=args.hbird_flip_prob,
+        hbird_ignore_as=args.hbird_ignore_as, hbird_search=args.hbird_search,
+        dinov2_layers=args.dinov2_layers, dinov2_iters=args.dinov2_iters,
+        dinov2_batch_size=args.dinov2_batch_size, dinov2_crop_size=tuple(args.dinov2_crop_size),
+        dinov2_optimizer=args.dinov2_optimizer, dinov2_lr=args.dinov2_lr,
+        dinov2_multiscale=args.dinov2_multiscale, dinov2_scales=tuple(args.dinov2_scales))
     run = FrozenRun(config=args.config, checkpoint=args.checkpoint, data_root=args.data_root,
                     dataset=args.dataset, dataset_type=args.dataset_type, name=args.name,
                     head=args.head, backbone=args.backbone, work_dir=osp.abspath(args.work_dir),

@@ -1,6 +1,8 @@
 """Evaluation on frozen features, without training a segmentation head: semantic segment retrieval,
 kNN per-pixel classification, K-means clustering matched to the classes, an image-level linear SVM,
-and LP-100%'s linear classifier fitted to convergence (a probe without SGD noise).
+and LP-100%'s linear classifier fitted to convergence (a probe without SGD noise); and the two
+protocols the field compares on: Hummingbird-style dense nearest-neighbour retrieval and DINOv2's
+linear probe (a BatchNorm + 1x1 conv head trained on cached maps).
 
 Imported on demand (``import ssl4dp_mm.evaluation``), like :mod:`ssl4dp_mm.analysis`: it needs
 scikit-learn and SciPy, which training does not. The command-line tool is
@@ -10,11 +12,16 @@ from .clustering import cluster_confusion, fit_kmeans, kmeans_segmentation
 from .convex_probe import convex_linear_probe, fit_linear_probe, probe_scores, sample_train_pixels
 from .dense_features import (DenseFeatures, extract_dense_features, linear_upsampling_matrix,
                              resolve_layer, segment_means, upsample_scores)
+from .hummingbird import (MemoryBank, bank_from_split, bank_size_sweep, build_memory_bank,
+                          hummingbird_evaluation, hummingbird_segmentation,
+                          patch_label_distributions, retrieve_distributions)
 from .image_labels import ImageLabels, labels_from_seg_maps, read_voc07_labels
 from .image_svm import pooled_features, svm_map
-from .knn import knn_segmentation, knn_votes
-from .metrics import (confusion_matrix, hungarian_match, majority_match, matched_confusion,
-                      scores_from_confusion)
+from .knn import chunked_topk, knn_segmentation, knn_votes
+from .linear_dinov2 import (BNLinearHead, dinov2_linear_probe, head_scores, multiscale_scores,
+                            probe_layers, train_bn_linear_head)
+from .metrics import (confusion_matrix, hungarian_match, iou_match, majority_match,
+                      matched_confusion, scores_from_confusion)
 from .records import PROTOCOL_COLUMNS, column_name, record_path, write_record
 from .run import PROTOCOLS, FrozenOptions, FrozenRun, evaluate_frozen
 from .segment_retrieval import retrieve_classes, segment_retrieval, split_segments
@@ -28,5 +35,8 @@ __all__ = [
     'hungarian_match', 'majority_match', 'matched_confusion', 'scores_from_confusion',
     'PROTOCOL_COLUMNS', 'column_name', 'record_path', 'write_record', 'PROTOCOLS',
     'FrozenOptions', 'FrozenRun', 'evaluate_frozen', 'retrieve_classes', 'segment_retrieval',
-    'split_segments'
+    'split_segments', 'MemoryBank', 'bank_from_split', 'bank_size_sweep', 'build_memory_bank',
+    'hummingbird_evaluation', 'hummingbird_segmentation', 'patch_label_distributions',
+    'retrieve_distributions', 'chunked_topk', 'BNLinearHead', 'dinov2_linear_probe', 'head_scores',
+    'multiscale_scores', 'probe_layers', 'train_bn_linear_head', 'iou_match'
 ]

@@ -3,7 +3,10 @@ them, and the matching of clusters to classes.
 
 mIoU is the mean over classes of ``TP / (TP + FP + FN)`` accumulated over all pixels of the split
 (not per image); a class with an empty union (neither in the labels nor predicted) is left out of
-the mean, as ``IoUMetric`` does with its NaN entries. Pixel accuracy is ``sum TP / #labelled pixels``.
+the mean, as ``IoUMetric`` does with its NaN entries. Pixel accuracy is
+``sum TP / #labelled pixels``. Matchings: one-to-one by matched pixels (:func:`hungarian_match`) or
+by summed IoU (:func:`iou_match`, Leopart's and the open Hummingbird evaluation's rule), and
+many-to-one by majority (:func:`majority_match`, the map of highest pixel accuracy).
 """
 from typing import Dict
 
@@ -82,6 +85,30 @@ def hungarian_match(conf: np.ndarray) -> np.ndarray:
     if k < c:
         raise ValueError(f'{k} clusters cannot be matched one-to-one to {c} classes')
     rows, cols = linear_sum_assignment(conf, maximize=True)
+    mapping = np.full(k, -1, np.int64)
+    mapping[rows] = cols
+    return mapping
+
+
+def iou_match(conf: np.ndarray) -> np.ndarray:
+    """One-to-one assignment of predicted ids to classes that maximises the summed IoU of the
+    matched pairs (the Hungarian matching of Leopart's and the open Hummingbird evaluation's
+    ``PredsmIoU``; :func:`hungarian_match` maximises the matched pixels instead).
+
+    Args:
+        conf (np.ndarray): ``K x C`` confusion matrix (rows: predicted ids), ``K >= C``.
+
+    Returns:
+        np.ndarray: K class index per predicted id; ids left without a class get -1.
+    """
+    from scipy.optimize import linear_sum_assignment
+    k, c = conf.shape
+    if k < c:
+        raise ValueError(f'{k} predicted ids cannot be matched one-to-one to {c} classes')
+    conf = conf.astype(np.float64)
+    union = conf.sum(1, keepdims=True) + conf.sum(0, keepdims=True) - conf  # KxC
+    iou = np.where(union > 0, conf / np.maximum(union, 1e-12), 0.0)
+    rows, cols = linear_sum_assignment(iou, maximize=True)
     mapping = np.full(k, -1, np.int64)
     mapping[rows] = cols
     return mapping

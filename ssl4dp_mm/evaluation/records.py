@@ -21,6 +21,8 @@ PROTOCOL_COLUMNS = {
     'knn': ('kNN', 'mIoU'),
     'kmeans': ('K-means', 'mIoU'),
     'svm': ('SVM mAP', 'mAP'),
+    'hummingbird': ('Hummingbird', 'mIoU'),
+    'lp-dinov2': ('LP-DINOv2', 'mIoU'),
 }
 
 
@@ -29,19 +31,25 @@ def slug(name: str) -> str:
     return re.sub(r'[^A-Za-z0-9_.+-]+', '_', name).strip('_') or 'unnamed'
 
 
-def column_name(protocol: str, layer: str, over: Optional[int] = None) -> str:
-    """The results-table column of a protocol on a layer; ``over``: the K-means factor K / C."""
+def column_name(protocol: str, layer: str, over: Optional[int] = None,
+                variant: Optional[str] = None) -> str:
+    """The results-table column of a protocol on a layer; ``over``: the K-means factor K / C;
+    ``variant``: a setting named in the title (the DINOv2 probe's 'linear4+ms')."""
     if protocol not in PROTOCOL_COLUMNS:
         raise KeyError(f'unknown frozen protocol {protocol!r}; known: {sorted(PROTOCOL_COLUMNS)}')
     title = PROTOCOL_COLUMNS[protocol][0]
     if protocol == 'kmeans' and over and over != 1:
         title = f'{title} {over}x'
+    if variant:
+        title = f'{title} {variant}'
     return f'{title} ({layer})'
 
 
 def record_path(work_dir: str, name: str, head: str, backbone: str, dataset: str, protocol: str,
-                layer: str, seed: int, over: Optional[int] = None) -> str:
+                layer: str, seed: int, over: Optional[int] = None,
+                variant: Optional[str] = None) -> str:
     tag = f'{protocol}{over}x' if protocol == 'kmeans' else protocol
+    tag = f'{tag}-{variant}' if variant else tag
     return osp.join(work_dir, slug(name), f'{head}_{backbone}_{dataset}', f'{tag}-{layer}',
                     f'seed{seed}', 'eval_result.json')
 
@@ -53,7 +61,7 @@ def write_record(path: str, result: dict, **fields) -> dict:
     if metric not in result:
         raise KeyError(f'the {fields["protocol"]} result has no {metric!r}')
     record = dict(fields, column=column_name(fields['protocol'], fields['layer'],
-                                             result.get('over')),
+                                             result.get('over'), result.get('variant')),
                   metric=metric, **{k: v for k, v in result.items() if k not in fields},
                   created=datetime.datetime.now().isoformat())
     os.makedirs(osp.dirname(path), exist_ok=True)

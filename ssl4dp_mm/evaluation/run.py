@@ -1,5 +1,9 @@
 """Run the frozen-feature protocols for one checkpoint and write their records (what
-``tools/evaluate_frozen.py`` calls)."""
+``tools/evaluate_frozen.py`` calls).
+
+``hummingbird`` and ``lp-dinov2`` are opt-in (not in :data:`DEFAULT_PROTOCOLS`): the first encodes
+augmented train crops, the second trains a head for thousands of steps.
+"""
 import json
 import os.path as osp
 from dataclasses import dataclass, field
@@ -12,13 +16,17 @@ from ..analysis.labelled_images import find_labelled_images
 from .clustering import kmeans_segmentation
 from .convex_probe import convex_linear_probe
 from .dense_features import DenseFeatures, extract_dense_features, resolve_layer
+from .hummingbird import BANK_BASE, SAMPLINGS, hummingbird_evaluation
 from .image_labels import labels_from_seg_maps, read_voc07_labels
 from .image_svm import image_reader, pooled_features, svm_map
 from .knn import knn_segmentation
+from .linear_dinov2 import DINOV2_SCALES, dinov2_linear_probe, probe_layers, probe_variant
 from .records import PROTOCOL_COLUMNS, record_path, write_record
 from .segment_retrieval import segment_retrieval
 
 PROTOCOLS = tuple(PROTOCOL_COLUMNS)
+DEFAULT_PROTOCOLS = ('lp-convex', 'retrieval', 'knn', 'kmeans', 'svm')
+MODEL_PROTOCOLS = ('hummingbird', 'lp-dinov2')  # they need the model, not only cached maps
 SEEDLESS = ('retrieval', )  # deterministic: run once, recorded under the first seed
 
 
@@ -43,6 +51,28 @@ class FrozenOptions:
         probe_weight_decay (float): Its L2 penalty. Defaults to 1e-4.
         probe_class_weight (str, optional): None or 'balanced'. Defaults to None.
         probe_max_iter (int): Its L-BFGS iterations at most. Defaults to 1000.
+        hbird_k (int): Hummingbird neighbours. Defaults to 30.
+        hbird_temperature (float): Its softmax temperature. Defaults to 0.02.
+        hbird_epochs (int): Augmentation epochs of its memory bank. Defaults to 1.
+        hbird_bank_sizes (tuple[int], optional): Banks scored. Defaults to None (1024 x 10^k up
+            to what exists, at most ``hbird_max_bank``).
+        hbird_max_bank (int): Entries kept at most. Defaults to 10240000.
+        hbird_crop_size (tuple[int, int], optional): (h, w) of the bank's crops. Defaults to
+            None (the run's ``img_scale``, else the first train image's size).
+        hbird_mask_size (tuple[int, int], optional): (h, w) the label crops are counted at.
+            Defaults to None (the crop size).
+        hbird_sampling (str): 'uniform' or 'per_image'. Defaults to 'uniform'.
+        hbird_flip_prob (float): Crop flip probability. Defaults to 0.5.
+        hbird_ignore_as (int, optional): Count ignored pixels as this class. Defaults to None.
+        hbird_search (str): 'exact' or 'faiss'. Defaults to 'exact'.
+        dinov2_layers (str): 'last' (DINOv2's linear) or 'last4' (linear4). Defaults to 'last'.
+        dinov2_iters (int): Probe steps. Defaults to 40000.
+        dinov2_batch_size (int): Defaults to 16.
+        dinov2_crop_size (tuple[int, int]): Crop (h, w) in label pixels. Defaults to (512, 512).
+        dinov2_optimizer (str): 'adamw' or 'sgd'. Defaults to 'adamw'.
+        dinov2_lr (float, optional): Defaults to None (1e-3 AdamW, 1e-2 SGD).
+        dinov2_multiscale (bool): Multi-scale + flip test as the main score. Defaults to False.
+        dinov2_scales (tuple[float]): Its scales. Defaults to DINOV2_SCALES.
     """
     knn_k: int = 20
     knn_temperature: float = 0.07
@@ -58,6 +88,25 @@ class FrozenOptions:
     probe_weight_decay: float = 1e-4
     probe_class_weight: Optional[str] = None
     probe_max_iter: int = 1000
+    hbird_k: int = 30
+    hbird_temperature: float = 0.02
+    hbird_epochs: int = 1
+    hbird_bank_sizes: Optional[Tuple[int, ...]] = None
+    hbird_max_bank: int = BANK_BASE * 10**4
+    hbird_crop_size: Optional[Tuple[int, int]] = None
+    hbird_mask_size: Optional[Tuple[int, int]] = None
+    hbird_sampling: str = SAMPLINGS[0]
+    hbird_flip_prob: float = 0.5
+    hbird_ignore_as: Optional[int] = None
+    hbird_search: str = 'exact'
+    dinov2_layers: str = 'last'
+    dinov2_iters: int = 40000
+    dinov2_batch_size: int = 16
+    dinov2_crop_size: Tuple[int, int] = (512, 512)
+    dinov2_optimizer: str = 'adamw'
+    dinov2_lr: Optional[float] = None
+    dinov2_multiscale: bool = False
+    dinov2_scales: Tuple[float, ...] = DINOV2_SCALES
 
 
 @dataclass
@@ -117,6 +166,8 @@ def run_protocol(protocol: str, train: Optional[DenseFeatures], val: DenseFeatur
     if protocol == 'svm':
         tr_x, tr_labels, te_x, te_labels = svm_data
         return svm_map(tr_x, tr_labels, te_x, te_labels, C=opts.svm_C, seed=seed)
+    if protocol in MODEL_PROTOCOLS:
+        raise KeyError(f'{protocol!r} needs the model: run it through evaluate_frozen')
     raise KeyError(f'unknown frozen protocol {protocol!r}; known: {PROTOCOLS}')
 
 
@@ -137,6 +188,10 @@ def evaluate_frozen(run: FrozenRun,
         raise KeyError(f'unknown frozen protocol(s) {unknown}; known: {list(PROTOCOLS)}')
     model = build_feature_model(run.config, run.checkpoint, run.init_seed).to(device)
     layers = [resolve_layer(layer, model) for layer in layers]
+    probe_reads = ({layer: probe_layers(layer, model.layer_names, opts.dinov2_layers)
+                    for layer in layers} if 'lp-dinov2' in protocols else {})
+    # the DINOv2 probe's extra stages come from the same pass over the images
+    extract = list(dict.fromkeys(layers + [n for names in probe_reads.values() for n in names]))
     extracted = {}  # split -> layer -> features (every layer from one pass over the images)
 
     def split(layer: str, name: str) -> DenseFeatures:
@@ -144,7 +199,7 @@ def evaluate_frozen(run: FrozenRun,
             images = find_labelled_images(run.data_root, name, run.dataset_type,
                                           resize=run.label_scale, max_images=run.max_images)
             wrap = progress(f'{run.name} ({name})') if progress else None
-            extracted[name] = extract_dense_features(model, images, layers, run.img_scale, wrap)
+            extracted[name] = extract_dense_features(model, images, extract, run.img_scale, wrap)
         return extracted[name][layer]
 
     records = []
@@ -160,21 +215,28 @@ def evaluate_frozen(run: FrozenRun,
             overs = opts.kmeans_factors if protocol == 'kmeans' else (1, )
             for over in overs:
                 for seed in (seeds[:1] if protocol in SEEDLESS else seeds):
+                    variant = (probe_variant(opts.dinov2_layers, opts.dinov2_multiscale)
+                               if protocol == 'lp-dinov2' else None)
                     path = record_path(run.work_dir, run.name, run.head, run.backbone,
                                        run.dataset, protocol, layer, seed,
-                                       over if protocol == 'kmeans' else None)
+                                       over if protocol == 'kmeans' else None, variant)
                     if osp.isfile(path) and not force:
                         log(f'==> {path} exists, skipped (--force to redo)')
                         with open(path) as f:
                             records.append(json.load(f))
                         continue
                     train = val = svm_data = None
-                    if protocol == 'svm':
-                        svm_data = _svm_data(run, model, layer, opts, split, cache, progress)
+                    if protocol in MODEL_PROTOCOLS:
+                        res = _model_protocol(protocol, run, model, layer, probe_reads, split,
+                                              seed, opts, device, progress)
                     else:
-                        train = split(layer, run.train_split) if protocol != 'kmeans' else None
-                        val = split(layer, run.val_split)
-                    res = run_protocol(protocol, train, val, seed, opts, over, svm_data)
+                        if protocol == 'svm':
+                            svm_data = _svm_data(run, model, layer, opts, split, cache, progress)
+                        else:
+                            train = (split(layer, run.train_split) if protocol != 'kmeans' else
+                                     None)
+                            val = split(layer, run.val_split)
+                        res = run_protocol(protocol, train, val, seed, opts, over, svm_data)
                     rec = write_record(path, res, **base, protocol=protocol, layer=layer,
                                        seed=seed, train_split=run.train_split,
                                        val_split=run.val_split)
@@ -182,6 +244,34 @@ def evaluate_frozen(run: FrozenRun,
                         f'{rec[rec["metric"]]:.2f}  -> {path}')
                     records.append(rec)
     return records
+
+
+def _model_protocol(protocol: str, run: FrozenRun, model, layer: str,
+                    probe_reads: Dict[str, List[str]], split, seed: int, opts: FrozenOptions,
+                    device: str, progress) -> dict:
+    """The protocols that need the model besides the cached maps: Hummingbird (it encodes
+    augmented train crops) and the DINOv2 probe (its multi-scale test re-encodes val)."""
+    if protocol == 'hummingbird':
+        train_images = find_labelled_images(run.data_root, run.train_split, run.dataset_type,
+                                            max_images=run.max_images)
+        wrap = progress(f'{run.name} {layer} (Hummingbird bank)') if progress else None
+        return hummingbird_evaluation(
+            model, train_images, split(layer, run.val_split), layer,
+            crop_size=opts.hbird_crop_size or run.img_scale, mask_size=opts.hbird_mask_size,
+            epochs=opts.hbird_epochs, bank_sizes=opts.hbird_bank_sizes,
+            max_size=opts.hbird_max_bank, k=opts.hbird_k, temperature=opts.hbird_temperature,
+            sampling=opts.hbird_sampling, flip_prob=opts.hbird_flip_prob,
+            ignore_as=opts.hbird_ignore_as, seed=seed, search=opts.hbird_search, device=device,
+            progress=wrap)
+    names = probe_reads[layer]
+    val_images = find_labelled_images(run.data_root, run.val_split, run.dataset_type,
+                                      resize=run.label_scale, max_images=run.max_images)
+    return dinov2_linear_probe(
+        [split(n, run.train_split) for n in names], [split(n, run.val_split) for n in names],
+        iterations=opts.dinov2_iters, batch_size=opts.dinov2_batch_size,
+        crop_size=opts.dinov2_crop_size, optimizer=opts.dinov2_optimizer, lr=opts.dinov2_lr,
+        seed=seed, device=device, multiscale=opts.dinov2_multiscale, model=model,
+        val_images=val_images, img_scale=run.img_scale, scales=opts.dinov2_scales)
 
 
 def _svm_data(run: FrozenRun, model, layer: str, opts: FrozenOptions, split, cache: dict,
