@@ -17,21 +17,24 @@ labels; toy scenes and CamVid):
   step, so "keeps up" means the pipeline is not the limit, not that both fit on the same cores.
 
 The table is printed and written (with machine, versions and date) to ``--out``; absolute rates are
-machine-dependent.
+machine-dependent. The masks of these configs are computed every time (``cache_dir=None``). For the
+reference configs' DataLoader at VOC's image size, with masks cached or not and 1..8 workers,
+against what a GPU consumes, see ``benchmarks/loader_throughput.py``.
 """
 import argparse
-import datetime
 import json
 import math
 import os
 import os.path as osp
-import platform
 import statistics
 import subprocess
 import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))  # the shared results header (speed.py)
+from speed import header  # noqa: E402
+
 TOY = 'configs/selfsup/{}_1xb8-300i_toyscenes.py'
 CAMVID = 'configs/selfsup/camvid/{}_1xb16-120i_camvid.py'
 # (config, view pipeline)
@@ -155,17 +158,15 @@ def main(argv=None):
         print(f'    {row["per_worker"]:.1f} img/s per worker; step {row["step_s"] * 1000:.0f} ms '
               f'at batch {row["batch"]} needs {row["needed"]:.1f} img/s', flush=True)
 
-    import mmengine
-    import torch
-    lines = [
-        '# Data-pipeline throughput per view pipeline, against the training step (ResNet-18-d8, CPU)',
-        '', f'{datetime.date.today()} · {platform.node()} · {platform.machine()} · '
-        f'{os.cpu_count()} cores · torch {torch.__version__} · mmengine {mmengine.__version__}', '',
+    args.device = 'cpu'
+    lines = header(args, 'Data-pipeline throughput per view pipeline, against the training step '
+                   '(ResNet-18-d8, CPU)') + [
         f'Per worker: one process, one thread, median over {args.samples} images. Step: median '
         f'train_step at the config\'s batch with {args.threads} thread(s). Needed = batch / step. '
         '**Absolute rates are machine-dependent**; what matters is the per-worker rate against the '
-        'rate the step consumes. Masks are computed per image each time (cache_dir=None, as the '
-        'configs ship); `tools/precompute_masks.py` or `cache_dir` removes that cost.', '',
+        'rate the step consumes. Masks are computed per image each time (cache_dir=None, as these '
+        'configs ship); with `cache_dir` set the transform writes each mask at first use and reads '
+        'it afterwards (`benchmarks/loader_throughput.py` measures both at VOC size).', '',
         '| config | data | view pipeline | img/s per worker | step ms (batch) | needed img/s | '
         'workers needed | config workers | keeps up |', '|---|---|---|---|---|---|---|---|---|']
     for r in rows:

@@ -9,11 +9,14 @@ which parameters; the transforms before it (``LoadImageFromFile``) load each ima
 training does. Files go to ``<cache-dir>/<method_key>/<image path>.png`` (see
 ``ssl4dp_mm/datasets/transforms/mask_cache.py``). Train with the same ``cache_dir`` (and
 ``img_root``) set on the mask transform; the command line to add is printed at the end. Images
-whose cache file exists are skipped unless ``--overwrite``.
+whose cache file exists are skipped unless ``--overwrite``. Training writes the same files itself
+the first time it meets an image (the transform's ``write_cache``, on by default); this tool only
+moves that cost ahead of training, e.g. into a CPU job before a GPU one.
 """
 import argparse
 import copy
 import multiprocessing
+import os.path as osp
 import time
 
 from mmengine.config import Config, DictAction
@@ -38,7 +41,6 @@ def _work(job):
     from mmcv.transforms import Compose
     from mmselfsup.registry import TRANSFORMS
 
-    from ssl4dp_mm.datasets.transforms import mask_cache
     init_default_scope('mmselfsup')
     load_cfgs, mask_cfg, infos, overwrite = job
     load = Compose([TRANSFORMS.build(c) for c in load_cfgs])
@@ -46,10 +48,9 @@ def _work(job):
     written = 0
     for info in infos:
         path = transform.cache_file(info['img_path'])
-        if not overwrite and mask_cache.osp.isfile(path):
+        if not overwrite and osp.isfile(path):
             continue
-        results = load(copy.deepcopy(info))
-        mask_cache.save_mask(path, transform.compute_from_results(results))
+        transform.compute_to_cache(load(copy.deepcopy(info)))
         written += 1
     return written
 

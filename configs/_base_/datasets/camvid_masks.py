@@ -2,7 +2,8 @@
 # (before the views) and moved with every crop/flip, then 16 region ids sampled per image.
 # DetCon's scale=min_size=1000 are pixel areas for ~500x375 ImageNet images; scaled by area to
 # 240x180: 1000 * 43200 / 187500 ~ 230. Masks are cached per image when cache_dir is set
-# (tools/precompute_masks.py or --cfg-options), since the same 367 images come back every epoch.
+# (--cfg-options; written at first use, or ahead by tools/precompute_masks.py), since the same 367
+# images come back every epoch.
 _base_ = './camvid_selfsup.py'
 num_masks = 16
 feat_stride = 8  # output stride of the dilated ResNet (and of its decoder)

@@ -4,7 +4,9 @@
 # 2021) for ~500x375 ImageNet images; VOC's images are that size, so they are used unscaled
 # (areas scale with the image: 1000 * (500 * 375) / (500 * 375) = 1000). The same 10,582 images
 # come back every epoch, so masks are cached on disk (cache_dir, on by default here; one 16-bit
-# PNG per image, computed at first use or ahead with tools/precompute_masks.py). Move it with
+# PNG per image): the transform computes an image's mask at first use and writes it there
+# (write_cache=True, atomic, safe with many workers and ranks), later epochs read it; or fill the
+# cache ahead with tools/precompute_masks.py. Move it with
 # --cfg-options train_dataloader.dataset.pipeline.1.cache_dir=DIR.
 _base_ = './voc12aug_selfsup.py'
 num_masks = 16

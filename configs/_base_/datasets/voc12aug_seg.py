@@ -21,6 +21,9 @@ test_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=16,  # the protocols' batch, in one process; with N GPUs set 16/N
+    num_workers=8,  # sized for a GPU (MMSeg's base: 4 for its batch 4)
+    persistent_workers=True,
+    pin_memory=True,
     dataset=dict(datasets=[
         dict(
             type=dataset_type,

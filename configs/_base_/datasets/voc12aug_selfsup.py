@@ -7,7 +7,10 @@
 # Two 224 px views with MoCo v2's augmentation (crop scale 0.2-1, colour jitter 0.4/0.4/0.4/0.1 at
 # p 0.8, grayscale 0.2, blur 0.1-2.0 at p 0.5, flip; Chen et al. 2020), each remembering its crop
 # and flip (coord_box) for the dense losses. Batch 16 in one process (the reference total batch;
-# with N GPUs set train_dataloader.batch_size=16/N).
+# with N GPUs set train_dataloader.batch_size=16/N). Loader sized for a GPU: 8 workers per process
+# kept alive between epochs, batches in pinned memory (benchmarks/results/loader_throughput_cpu.md:
+# images/s per worker of each method's pipeline; every VOC / Cityscapes pre-training config
+# inherits these keys).
 _base_ = './toy_scenes_selfsup.py'
 data_root = 'data/VOCdevkit/VOC2012/'
 crop_size = 224
@@ -24,6 +27,8 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=16,
     num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
     dataset=dict(
         data_root=data_root,
         data_prefix=dict(img_path='JPEGImages'),

@@ -2,7 +2,8 @@
 # (toy_scenes_selfsup_multicrop.py: 2 large crops, 4 small crops inside the key, AutoAugment on the
 # queries half of the time) at the reference view size: large crops 224 px (the other reference
 # configs' views; the paper's 160 px saved ImageNet compute), small crops 96 px (the paper's), at
-# the paper's scales 0.2-1.0 and 0.05-0.14.
+# the paper's scales 0.2-1.0 and 0.05-0.14. Loader as voc12aug_selfsup.py (8 persistent workers,
+# pinned memory).
 _base_ = './toy_scenes_selfsup_multicrop.py'
 data_root = 'data/VOCdevkit/VOC2012/'
 load_pipeline = [_base_.train_pipeline[0]]  # LoadImageChecked
@@ -14,6 +15,8 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=16,
     num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
     dataset=dict(
         data_root=data_root,
         data_prefix=dict(img_path='JPEGImages'),

@@ -7,11 +7,13 @@ Layout::
 ``method_key`` names the method and its parameters (``felzenszwalb_min_size64_scale64_sigma0.8``),
 so masks made with other settings never mix. ``<image path>`` is the image's path relative to
 ``img_root`` when one is given (a cache that moves with the dataset), else its absolute path without
-the leading separator. ``tools/precompute_masks.py`` writes the cache; the mask transforms read it.
+the leading separator. The mask transforms write an image's file the first time they compute its
+mask (:meth:`~.region_masks.CachedRegionMasks.transform`) and read it afterwards;
+``tools/precompute_masks.py`` fills the cache ahead of training.
 """
 import os
 import os.path as osp
-import tempfile
+import uuid
 from typing import Optional
 
 import cv2
@@ -48,23 +50,43 @@ def cache_file(cache_dir: str, key: str, img_path: str, img_root: Optional[str] 
 
 
 def save_mask(path: str, mask: np.ndarray) -> None:
-    """Write ``mask`` (HxW ids in 0..65535) as a 16-bit PNG, atomically (write, then rename)."""
+    """Write ``mask`` (HxW ids in 0..65535) as a 16-bit PNG, atomically.
+
+    The PNG is encoded in memory, written and flushed to disk under a hidden temporary name in the
+    same folder (``.<name>.<random>.tmp``), then renamed onto ``path`` with :func:`os.replace`. A
+    reader therefore sees no file or a whole one, never a partial one; several processes may
+    write the same mask at once (the last rename wins, and the contents are the same). A write
+    that fails removes its temporary file; a process killed mid-write leaves at most that hidden
+    ``.tmp`` file, which no reader opens.
+
+    Raises:
+        ValueError: ``mask`` is not HxW or has ids outside 0..65535.
+        OSError: The folder cannot be created or written (read-only, full, ...).
+    """
     mask = np.asarray(mask)
     if mask.ndim != 2:
         raise ValueError(f'mask for {path!r} must be HxW, got shape {mask.shape}')
     if mask.size and (mask.min() < 0 or mask.max() > np.iinfo(np.uint16).max):
         raise ValueError(f'mask for {path!r} has ids outside 0..65535 '
                          f'({mask.min()}..{mask.max()}); a PNG cache cannot hold them')
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix='.png', dir=osp.dirname(path))
-    os.close(fd)
+    ok, png = cv2.imencode('.png', mask.astype(np.uint16))
+    if not ok:
+        raise OSError(f'could not encode the mask cache file {path!r}')
+    folder, name = osp.split(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    tmp = osp.join(folder, f'.{name}.{uuid.uuid4().hex}.tmp')
+    # O_EXCL: the name is this writer's alone; 0o666 less the umask, as an ordinary file
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        if not cv2.imwrite(tmp, mask.astype(np.uint16)):
-            raise OSError(f'could not write mask cache file {path!r}')
+        with os.fdopen(fd, 'wb') as f:
+            f.write(png.tobytes())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         if osp.exists(tmp):
             os.remove(tmp)
+        raise
 
 
 def load_mask(path: str, shape: Optional[tuple] = None) -> np.ndarray:

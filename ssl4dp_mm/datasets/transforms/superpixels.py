@@ -21,7 +21,7 @@ class FelzenszwalbMasks(CachedRegionMasks):
         scale (float): Larger gives larger segments. Defaults to 1000.
         sigma (float): Gaussian smoothing before segmenting. Defaults to 0.8.
         min_size (int): Smallest segment, in pixels. Defaults to 1000.
-        **kwargs: ``key``, ``cache_dir``, ``img_root``, ``to_rgb`` (see
+        **kwargs: ``key``, ``cache_dir``, ``img_root``, ``to_rgb``, ``write_cache`` (see
             :class:`CachedRegionMasks`).
     """
     name = 'felzenszwalb'
@@ -52,7 +52,7 @@ class SLICMasks(CachedRegionMasks):
         compactness (float): Colour versus space trade-off (larger: squarer). Defaults to 10.
         sigma (float): Gaussian smoothing before segmenting. Defaults to 1.0.
         max_num_iter (int): K-means iterations. Defaults to 10.
-        **kwargs: ``key``, ``cache_dir``, ``img_root``, ``to_rgb`` (see
+        **kwargs: ``key``, ``cache_dir``, ``img_root``, ``to_rgb``, ``write_cache`` (see
             :class:`CachedRegionMasks`).
     """
     name = 'slic'

@@ -182,9 +182,11 @@ def test_cache_round_trip(tmp_path):
     assert path == str(tmp_path / 'cache' / 'felzenszwalb_min_size16_scale64_sigma0'
                        / 'img_dir' / 'a.png')
     computed = t(dict(img=img, img_path=img_path))['masks']  # no cache file yet: computed
-    assert not os.path.exists(path)
-    mask_cache.save_mask(path, computed)
-    np.testing.assert_array_equal(mask_cache.load_mask(path, img.shape[:2]), computed)
+    np.testing.assert_array_equal(mask_cache.load_mask(path, img.shape[:2]), computed)  # written
+    reader = TRANSFORMS.build(dict(cfg, write_cache=False))
+    os.remove(path)
+    np.testing.assert_array_equal(reader(dict(img=img, img_path=img_path))['masks'], computed)
+    assert not os.path.exists(path)  # write_cache=False only reads
     # the transform reads the file when present: prove it by caching a different mask
     marked = computed.copy()
     marked[0, 0] = 77
