@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Distributed training with torchrun: bash tools/dist_train.sh CONFIG NUM_PROCS [train.py args...]
 # On machines without GPUs the processes use the gloo backend (CPU).
+# N processes = one process: the configs' sync_bn = 'torch' makes every BatchNorm a SyncBatchNorm
+# (GPUs only; dropped on CPU), and the algorithms gather their in-batch negatives across processes;
+# pass --sync-bn none for per-process BatchNorm.
 CONFIG=$1
 NPROCS=$2
 NNODES=${NNODES:-1}

@@ -1,14 +1,22 @@
 """Train with a config (pre-training or segmentation), like MMSelfSup's and MMSeg's tools/train.py.
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--cfg-options k=v ...]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--sync-bn MODE]
+                          [--cfg-options k=v ...]
     bash tools/dist_train.sh CONFIG GPUS [args...]   # torchrun, --launcher pytorch
 
 A thin entry point over mmengine's Runner; the plugin comes in through the config's custom_imports.
+
+N processes = one process: the runtime bases set ``sync_bn = 'torch'``, so a distributed run turns
+every BatchNorm into SyncBatchNorm (mmengine's Runner does it when it wraps the model, only when
+distributed), and the algorithms gather their in-batch negatives across processes. ``--sync-bn``
+overrides the config (``none``: per-process BatchNorm). On CPU processes (gloo) SyncBN is dropped
+with a warning: torch runs SyncBatchNorm on GPUs only.
 """
 import argparse
 import datetime
 import os
 import os.path as osp
+import warnings
 
 import torch
 from mmengine.config import Config, DictAction
@@ -23,6 +31,10 @@ def parse_args(argv=None):
         '--resume', nargs='?', type=str, const='auto',
         help='resume from this checkpoint, or from the latest one in the work dir if no path')
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument(
+        '--sync-bn', choices=['torch', 'mmcv', 'none'],
+        help='BatchNorm -> SyncBatchNorm in distributed runs (overrides the config\'s sync_bn; '
+        'the runtime bases set torch); none keeps per-process BatchNorm')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config keys, e.g. train_cfg.max_iters=100')
@@ -64,10 +76,17 @@ def build_cfg(args) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.sync_bn is not None:
+        cfg.sync_bn = None if args.sync_bn == 'none' else args.sync_bn
     if args.launcher != 'none' and not torch.cuda.is_available():
         # NCCL needs GPUs; gloo runs the same code on CPU processes
         cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
         cpu_ddp(cfg)
+        if cfg.get('sync_bn', None) is not None:
+            warnings.warn(f'sync_bn={cfg.sync_bn!r} dropped: SyncBatchNorm runs on GPUs only, so '
+                          'these CPU processes normalise over their own images (per-process '
+                          'BatchNorm)')
+            cfg.sync_bn = None
     return cfg
 
 

@@ -37,7 +37,9 @@ class DetConS(RegionEncoderDecoderSSL):
     dense map is averaged inside each of M sampled masks per view (masks average-pooled to the
     feature stride and arg-maxed) and projected. Masks with the same id in the two views of an image
     are positives; every other mask of every image in the batch, in both views, is a negative
-    (``DetConHead``, temperature 0.1); masks absent from a view are left out.
+    (``DetConHead``, temperature 0.1); masks absent from a view are left out. Under DDP the
+    projections of every process are the negatives, gathered with their gradient, so that W
+    processes of N/W images compute the loss and gradients of one process of N images.
 
     Args:
         backbone (dict): Backbone config.

@@ -8,7 +8,7 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import image_logits
-from ..utils.knn import knn_positives, knn_pull_loss
+from ..utils.knn import knn_positives, knn_pull_loss, queue_similarity
 from ..utils.queue import FeatureQueue
 from .moco_dec import MoCoDec
 
@@ -84,7 +84,7 @@ class MoCoMultiCrop(MoCoDec):
         l_pos, l_neg = image_logits(q, k.repeat(num_queries, 1), self.queue.feats)  # Mx1, MxK
         losses = dict(loss=self.head(l_pos, l_neg))
         if self.knn_weight > 0:
-            sim = h_q.detach() @ self.knn_queue.feats.t()  # MxK, pooled-feature similarities
+            sim = queue_similarity(h_q, self.knn_queue.feats)  # MxK, pooled features, float32
             index = knn_positives(sim, self.knn_topk)  # Mxtopk
             loss_knn = knn_pull_loss(l_neg, index, self.head.temperature)
             losses['loss_knn'] = self.knn_weight * loss_knn

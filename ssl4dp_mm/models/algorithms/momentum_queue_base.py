@@ -12,6 +12,14 @@ class MomentumQueueSSL(EncoderDecoderSSL):
     and pass the rest on (``**kwargs``); the checkpoint keys ``encoder_k.*`` and ``queue.*`` are
     the same for every subclass.
 
+    The key batch goes through ``encoder_k`` shuffled across processes (MMSelfSup's
+    ``batch_shuffle_ddp``, MoCo's shuffle-BN), so that a process's key BatchNorm statistics are not
+    those of its own query images. Under ``sync_bn`` (the runtime bases; mmengine's Runner converts
+    ``encoder_k`` too, after it was built, sharing the parameter objects the EMA updates) every
+    BatchNorm normalises over the whole batch, and the shuffle is moot but harmless: the same
+    statistics, the keys unshuffled to their images. Subclasses gather their in-batch negatives
+    across processes (:mod:`ssl4dp_mm.models.utils.gather`); the queue gathers what it enqueues.
+
     Args:
         queue_len (int): Number of entries of the queue. Defaults to 65536.
         feat_dim (int): Dimension of the projected vectors. Defaults to 128.

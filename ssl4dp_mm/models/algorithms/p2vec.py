@@ -1,5 +1,5 @@
 """P2Vec: word2vec for pixels. A location's context predicts the encoder's feature there."""
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -7,6 +7,7 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 
 from ..utils.cell_nce import cell_info_nce
+from ..utils.gather import as_global_mean, batch_rand, batch_sizes, gather_rows
 from .encoder_decoder_base import EncoderDecoderSSL
 
 
@@ -21,7 +22,9 @@ class P2Vec(EncoderDecoderSSL):
     - **Objective**: InfoNCE, the continuous form of negative sampling: the context of each masked
       location must pick its own word among the words of every other location of the batch, of the
       same image and of the other images (``cell_info_nce``, in chunks of queries; the temperature
-      is in ``head``).
+      is in ``head``). Under DDP the words of every process are gathered, with their gradient,
+      the masked cells are drawn for the whole batch and the loss is the mean over every process's
+      contexts (:mod:`ssl4dp_mm.models.utils.gather`): W processes compute what one process does.
 
     **How the centre is hidden.** A fraction ``mask_ratio`` of the cells of each image is chosen at
     random and the stride x stride pixel block of each chosen cell is set to 0, the dataset mean
@@ -54,10 +57,15 @@ class P2Vec(EncoderDecoderSSL):
         self.word_neck = MODELS.build(word_neck)
         self.mask_ratio = mask_ratio
 
-    def sample_mask(self, n: int, h: int, w: int, device=None) -> torch.Tensor:
-        """``round(mask_ratio * h * w)`` (at least 1) random cells per image, Nxhxw bool."""
+    def sample_mask(self, n: int, h: int, w: int, device=None,
+                    sizes: Optional[Sequence[int]] = None) -> torch.Tensor:
+        """``round(mask_ratio * h * w)`` (at least 1) random cells per image, Nxhxw bool.
+
+        ``sizes`` (images of every process, :func:`batch_sizes`) draws the cells of the whole
+        batch and keeps this process's; None (the default) draws for the ``n`` images alone."""
         num = max(1, int(round(self.mask_ratio * h * w)))
-        pick = torch.rand(n, h * w, device=device).argsort(dim=1)[:, :num]  # Nxnum
+        rand = batch_rand(sizes if sizes is not None else [n], h * w, device=device)  # Nx(h*w)
+        pick = rand.argsort(dim=1)[:, :num]  # Nxnum
         mask = torch.zeros(n, h * w, dtype=torch.bool, device=device)
         return mask.scatter(1, pick, True).view(n, h, w)
 
@@ -84,7 +92,8 @@ class P2Vec(EncoderDecoderSSL):
         img = inputs[0]  # NxCxHxW
         words = self.words(img)  # NxCxhxw
         n, c, h, w = words.shape
-        mask = self.sample_mask(n, h, w, img.device)  # Nxhxw
+        sizes = batch_sizes(n, img.device)  # images of every process
+        mask = self.sample_mask(n, h, w, img.device, sizes)  # Nxhxw
         ctx = self.contexts(img, mask)  # NxCxhxw
         if ctx.shape[2:] != words.shape[2:]:
             raise ValueError(f'P2Vec: context map {tuple(ctx.shape[2:])} and word map '
@@ -93,9 +102,11 @@ class P2Vec(EncoderDecoderSSL):
 
         flat_mask = mask.flatten(1)  # Nx(h*w)
         q = ctx.flatten(2).transpose(1, 2)[flat_mask]  # MxC, contexts of masked cells
-        keys = words.flatten(2).transpose(1, 2).reshape(n * h * w, c)  # (N*h*w)xC, all words
+        words = words.flatten(2).transpose(1, 2).reshape(n * h * w, c)  # (N*h*w)xC
+        # the words of every process (N' images), with their gradient: the negatives of the batch
+        keys, first = gather_rows(words, [s * h * w for s in sizes], differentiable=True)
         pos_index = torch.arange(n * h * w, device=img.device).view(n, h * w)[flat_mask]  # M
-        # Mx1 vs Mx(N*h*w) logits, in chunks of queries (exact; memory bounded)
-        loss = cell_info_nce(q, keys[pos_index], keys, None, self.head.temperature,
-                             pos_col=pos_index, near_mode='negative')
-        return dict(loss=loss)
+        # Mx1 vs Mx(N'*h*w) logits, in chunks of queries (exact; memory bounded)
+        loss = cell_info_nce(q, words[pos_index], keys, None, self.head.temperature,
+                             pos_col=pos_index + first, near_mode='negative')
+        return dict(loss=as_global_mean(loss, q.size(0)))  # the mean over all processes' queries

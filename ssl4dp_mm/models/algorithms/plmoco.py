@@ -8,6 +8,7 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.cell_nce import NEAR_MODES, NearCells, cell_info_nce
+from ..utils.gather import as_global_mean, batch_rand, batch_sizes, gather_rows
 from ..utils.patch_matching import match_cell_geometry
 from .momentum_queue_base import MomentumQueueSSL
 
@@ -23,9 +24,14 @@ class PLMoCo(MomentumQueueSSL):
     For each kept query cell, InfoNCE with
 
     - the positive: its matched key cell;
-    - negatives: the other key cells of the batch (all images; or ``num_batch_negatives`` of them
-      sampled per step) and a queue of key cells from earlier batches (``enqueue_cells`` random
-      cells per image are enqueued each step).
+    - negatives: the other key cells of the batch (all images of every process; or
+      ``num_batch_negatives`` of them sampled per step) and a queue of key cells from earlier
+      batches (``enqueue_cells`` random cells per image are enqueued each step).
+
+    Under DDP the key cells of every process are gathered, the loss is the mean over the queries
+    of every process and the random cells are drawn for the whole batch
+    (:mod:`ssl4dp_mm.models.utils.gather`): W processes of N/W images compute what one process of
+    N images computes (with SyncBN, see ``sync_bn`` in the runtime bases).
 
     Other key cells of the same image within the positive radius of the query (there are several
     when the key view is zoomed in) show the same image point: with ``near_positives='exclude'``
@@ -110,29 +116,36 @@ class PLMoCo(MomentumQueueSSL):
         index, valid = match.index, match.valid  # NxSq, NxSq
         q = q.flatten(2).transpose(1, 2)[valid]  # MxC
         k = k.flatten(2).transpose(1, 2).reshape(n * sk, c)  # (N*Sk)xC
+        # the key cells of every process (N' images in all): the negatives of the whole batch
+        sizes = batch_sizes(n, q.device)  # images per process
+        rows = [s * sk for s in sizes]
+        k_all, first = gather_rows(k, rows)  # (N'*Sk)xC, no gradient
+        k_xy, _ = gather_rows(match.centers_k.reshape(n * sk, 2), rows)  # (N'*Sk)x2
+        offset, n_all = first // sk, sum(sizes)  # this process's first image, images in all
         image = torch.arange(n, device=q.device)
-        pos_index = (index + image[:, None] * sk)[valid]  # M
+        pos_index = (index + (image[:, None] + offset) * sk)[valid]  # M, rows of k_all
         if q.size(0) == 0:  # no view pair of the batch overlaps: nothing to contrast
             loss = q.sum() * 0.  # exact 0, still part of the graph
         else:
-            cols = self.sample_batch_keys(n * sk, q.device)  # J (None: all N*Sk)
-            k_image = image.repeat_interleave(sk)  # N*Sk
-            k_xy = match.centers_k.reshape(n * sk, 2)  # (N*Sk)x2
+            cols = self.sample_batch_keys(n_all * sk, q.device)  # J (None: all N'*Sk)
+            k_image = torch.arange(n_all, device=q.device).repeat_interleave(sk)  # N'*Sk
             q_image = image[:, None].expand(n, hq * wq)[valid]  # M
-            near = NearCells(q_image, match.centers_q[valid], match.radius[q_image], k_image, k_xy)
-            pos_col, keys = pos_index, k
+            near = NearCells(q_image + offset, match.centers_q[valid], match.radius[q_image],
+                             k_image, k_xy)
+            pos_col, keys = pos_index, k_all
             if cols is not None:
-                column_of = torch.full((n * sk, ), -1, dtype=torch.long, device=q.device)
+                column_of = torch.full((n_all * sk, ), -1, dtype=torch.long, device=q.device)
                 column_of[cols] = torch.arange(cols.numel(), device=q.device)
-                pos_col, keys = column_of[pos_index], k[cols]
+                pos_col, keys = column_of[pos_index], k_all[cols]
                 near = near._replace(k_image=k_image[cols], k_xy=k_xy[cols])
-            loss = cell_info_nce(q, k[pos_index], keys, self.queue.feats, self.head.temperature,
-                                 pos_col=pos_col, near=near, near_mode=self.near_positives,
-                                 max_logits=self.max_logits)
+            loss = cell_info_nce(q, k_all[pos_index], keys, self.queue.feats,
+                                 self.head.temperature, pos_col=pos_col, near=near,
+                                 near_mode=self.near_positives, max_logits=self.max_logits)
+        loss = as_global_mean(loss, pos_index.numel())  # the mean over all processes' queries
 
         # enqueue a few random key cells per image
         per_image = min(self.enqueue_cells, sk)
-        pick = torch.rand(n, sk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
+        pick = batch_rand(sizes, sk, device=k.device).argsort(dim=1)[:, :per_image]  # Nxper
         pick = (pick + image[:, None] * sk).flatten()
         self.queue.enqueue(k[pick])
         return loss, torch.tensor(float(pos_index.numel()), device=q.device)

@@ -7,17 +7,21 @@ from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
+from ..utils.amp import in_float32
+from ..utils.gather import as_global_mean
 from ..utils.patch_matching import match_cells
 from .encoder_decoder_base import EncoderDecoderSSL
 
 
+@in_float32
 def direction_agreement(d: torch.Tensor, valid: torch.Tensor,
                         eps: float = 1e-8) -> Tuple[torch.Tensor, torch.Tensor]:
     """Mean cosine similarity over all pairs ``i != j`` of valid difference vectors, per image.
 
     Uses ``sum_{i != j} <u_i, u_j> = |sum_i u_i|^2 - sum_i |u_i|^2`` for the unit vectors
     ``u_i = d_i / max(|d_i|, eps)`` (an exact-zero ``d_i`` counts as a zero vector), so no MxM
-    matrix is built.
+    matrix is built. In float32 under any autocast: the difference of two sums of up to S^2 is
+    where bfloat16's ~3 digits would go.
 
     Args:
         d (torch.Tensor): NxSxC difference vectors.
@@ -55,9 +59,9 @@ class PRCL(EncoderDecoderSSL):
     the same way. The loss is ``1 - mean cos(d_i, d_j)`` over **all ordered pairs ``(i, j)``,
     ``i != j``, of valid matched query cells of the same image** (the cosine is symmetric, so this
     equals the mean over unordered pairs), averaged first within each image and then over the images
-    that have at least two valid cells (each image counts once whatever its overlap). Pairs across
-    images are excluded on purpose: another image's views had other augmentations, so their ``d``
-    need not agree.
+    that have at least two valid cells (each image counts once whatever its overlap; under DDP,
+    over those of every process, :func:`as_global_mean`). Pairs across images are excluded on
+    purpose: another image's views had other augmentations, so their ``d`` need not agree.
 
     Args:
         momentum (float): Momentum of the key encoder. Defaults to 0.99.
@@ -100,4 +104,5 @@ class PRCL(EncoderDecoderSSL):
             loss = 1. - mean_cos[has_pairs].mean()
         else:  # no image has two matched cells: nothing to relate
             loss = q.sum() * 0.
+        loss = as_global_mean(loss, has_pairs.sum())  # the mean over all processes' images
         return dict(loss=loss, num_pos=valid.sum().float())

@@ -8,6 +8,7 @@ from mmselfsup.structures import SelfSupDataSample
 from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.cell_nce import cell_info_nce
+from ..utils.gather import as_global_mean, batch_sizes, gather_rows
 from ..utils.mask_pooling import stack_region_fields
 from .momentum_queue_base import MomentumQueueSSL
 from .region_base import RegionEncoderDecoderSSL
@@ -31,8 +32,9 @@ class RLMoCo(RegionEncoderDecoderSSL, MomentumQueueSSL):
     each region of the query view that is also present in the key view, InfoNCE with
 
     - the positive: the key-view vector of the region with the same id in the same image;
-    - negatives: every other region of the key views of the batch, and a queue of key region
-      vectors from earlier batches.
+    - negatives: every other region of the key views of the batch (of every process, gathered
+      under DDP, :mod:`ssl4dp_mm.models.utils.gather`), and a queue of key region vectors from
+      earlier batches.
 
     A region sampled twice (``SampleMaskIds`` fills up with repeats when an image has few regions)
     counts once, as anchor and as negative; regions absent from a view at the feature stride are
@@ -66,22 +68,28 @@ class RLMoCo(RegionEncoderDecoderSSL, MomentumQueueSSL):
         usable_k = valid_k & first_occurrence(ids_k)  # NxM
         same = (ids_q[:, :, None] == ids_k[:, None, :]) & usable_k[:, None, :]  # NxMxM
         anchor = same.any(dim=2) & valid_q & first_occurrence(ids_q)  # NxM
-        pos_index = same.float().argmax(dim=2) + torch.arange(n, device=q.device)[:, None] * m
         keys = k.reshape(n * m, -1)  # (N*M)xD
+        # the key regions of every process (N' images in all): the negatives of the whole batch
+        rows = [s * m for s in batch_sizes(n, q.device)]
+        keys_all, first = gather_rows(keys, rows)  # (N'*M)xD, no gradient
+        usable_all, _ = gather_rows(usable_k.view(-1), rows)  # N'*M
+        image = torch.arange(n, device=q.device)
+        offset = first // m  # this process's first image among all
+        pos_index = same.float().argmax(dim=2) + (image[:, None] + offset) * m  # NxM
 
         if anchor.any():
             q, pos_index = q[anchor], pos_index[anchor]  # AxD, A
             # the anchor's own region, absent regions and repeats are no negatives
-            own = torch.zeros(n, m, n, m, dtype=torch.bool, device=q.device)
-            image = torch.arange(n, device=q.device)
-            own[image, :, image, :] = same
-            not_neg = own.view(n, m, n * m)[anchor] | ~usable_k.view(1, n * m)  # Ax(N*M)
-            # Ax1 vs Ax(N*M + L) logits, in chunks of anchors (exact; memory bounded)
-            loss = cell_info_nce(q, keys[pos_index], keys, self.queue.feats, self.head.temperature,
-                                 pos_col=pos_index, near_mode='negative', drop=not_neg,
-                                 queue_drop=self.queue.labels == 0)
+            own = torch.zeros(n, m, keys_all.size(0) // m, m, dtype=torch.bool, device=q.device)
+            own[image, :, image + offset, :] = same
+            not_neg = own.flatten(2)[anchor] | ~usable_all[None]  # Ax(N'*M)
+            # Ax1 vs Ax(N'*M + L) logits, in chunks of anchors (exact; memory bounded)
+            loss = cell_info_nce(q, keys_all[pos_index], keys_all, self.queue.feats,
+                                 self.head.temperature, pos_col=pos_index, near_mode='negative',
+                                 drop=not_neg, queue_drop=self.queue.labels == 0)
         else:  # no region is in both views of any image: nothing to contrast
             loss = q.sum() * 0.
+        loss = as_global_mean(loss, anchor.sum())  # the mean over all processes' anchors
 
         self.queue.enqueue(keys, usable_k.view(-1).long())
         return dict(loss=loss, num_pos=anchor.sum().float())

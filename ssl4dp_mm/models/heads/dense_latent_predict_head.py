@@ -4,6 +4,15 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmselfsup.registry import MODELS
 
+from ..utils.amp import in_float32
+
+
+@in_float32
+def negative_cosine(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``-mean cos(pred_i, target_i)`` over the M rows of two MxC tensors, in float32 under any
+    autocast (bfloat16's ~3 digits would round cosines near 1)."""
+    return -F.cosine_similarity(pred, target, dim=1).mean()
+
 
 @MODELS.register_module()
 class DenseLatentPredictHead(BaseModule):
@@ -44,4 +53,4 @@ class DenseLatentPredictHead(BaseModule):
         pred, target = pred[valid], target[valid]  # MxC
         if pred.size(0) == 0:
             return pred.sum() * 0.
-        return -F.cosine_similarity(pred, target, dim=1).mean()
+        return negative_cosine(pred, target)

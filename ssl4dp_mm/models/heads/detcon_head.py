@@ -8,14 +8,16 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.dist import get_rank, get_world_size
-from mmselfsup.models.utils import GatherLayer
+from mmengine.dist import get_world_size
 from mmselfsup.registry import MODELS
-from mmselfsup.utils import concat_all_gather
+
+from ..utils.amp import in_float32
+from ..utils.gather import as_global_mean, batch_sizes, gather_rows
 
 _INF = 1e9  # the reference code's "infinity proxy"
 
 
+@in_float32
 def detcon_loss(pred1: torch.Tensor,
                 pred2: torch.Tensor,
                 target1: torch.Tensor,
@@ -35,7 +37,8 @@ def detcon_loss(pred1: torch.Tensor,
     Cross-entropy on the cosine similarities divided by ``temperature``, positives sharing the
     target mass equally; an anchor is weighted by one over the number of times its id was sampled
     in its view, and by zero when it has no positive. The mean over the NxM anchors, plus the same
-    with the views swapped.
+    with the views swapped. It runs in float32 under any autocast (:func:`.amp.in_float32`): the
+    logits over the batch's masks and the ``_INF`` offsets keep float32 digits.
 
     Beyond the reference (which samples only masks present in each view), ``valid`` marks masks that
     are absent from a view at the feature stride: they are neither anchors, positives nor negatives.
@@ -52,8 +55,10 @@ def detcon_loss(pred1: torch.Tensor,
         valid1 (torch.Tensor, optional): NxM bool, mask present in view 1. Defaults to None (all).
         valid2 (torch.Tensor, optional): NxM bool, mask present in view 2. Defaults to None (all).
         temperature (float): Softmax temperature. Defaults to 0.1.
-        gather (bool): Gather the targets of all processes as negatives (no-op on one process).
-            Defaults to True.
+        gather (bool): Gather the targets of all processes as negatives, with their gradient
+            where they carry one (DetCon-S), and average over the anchors of all processes: W
+            processes of N/W images compute what one process of N images computes (no-op on one
+            process). Defaults to True.
         negatives_keep (tuple[torch.Tensor, torch.Tensor], optional): (N*W)xM bool per view (of
             the gathered targets of view 1 and view 2): False drops that target as a negative.
             Defaults to None (every target is a negative).
@@ -69,11 +74,13 @@ def detcon_loss(pred1: torch.Tensor,
 
     world = get_world_size() if gather else 1
     if world > 1:
-        target1 = torch.cat(GatherLayer.apply(target1.contiguous()), dim=0)  # (N*W)xMxD
-        target2 = torch.cat(GatherLayer.apply(target2.contiguous()), dim=0)
-        tvalid1 = concat_all_gather(valid1.to(torch.uint8).contiguous()).bool()  # (N*W)xM
-        tvalid2 = concat_all_gather(valid2.to(torch.uint8).contiguous()).bool()
-        offset = get_rank() * n
+        # DetCon-S's targets carry gradient: gathered so that every process's loss sends its
+        # gradient back to the process that owns the target (the backward sums them)
+        sizes = batch_sizes(n, pred1.device)
+        target1, offset = gather_rows(target1, sizes, target1.requires_grad)  # (N*W)xMxD
+        target2, _ = gather_rows(target2, sizes, target2.requires_grad)
+        tvalid1, _ = gather_rows(valid1, sizes)  # (N*W)xM
+        tvalid2, _ = gather_rows(valid2, sizes)
     else:
         tvalid1, tvalid2, offset = valid1, valid2, 0
     if negatives_keep is not None:
@@ -85,7 +92,7 @@ def detcon_loss(pred1: torch.Tensor,
         keep1 = keep2 = None
     # same image: Nx1x(N*W)x1
     same_image = F.one_hot(torch.arange(n, device=pred1.device) + offset,
-                           n * world).float()[:, None, :, None]
+                           target1.size(0)).float()[:, None, :, None]
 
     def same_id(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # NxMx1xM
         return (a[:, :, None] == b[:, None, :]).float()[:, :, None, :]
@@ -116,6 +123,8 @@ def detcon_loss(pred1: torch.Tensor,
                            keep1, keep2)
     loss_b = one_direction(pred2, target2, target1, ids2, ids1, valid2, valid1, tvalid2, tvalid1,
                            keep2, keep1)
+    if world > 1:  # the mean over the anchors of every process
+        return as_global_mean(loss_a + loss_b, n * m)
     return loss_a + loss_b
 
 

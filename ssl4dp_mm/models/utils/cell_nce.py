@@ -20,14 +20,16 @@ MIL-NCE (Miech et al., 2020) otherwise. The loss is the mean over queries.
 Which batch keys are not negatives is given per query by ``near`` (key cells of the same image
 within the positive radius, see :class:`NearCells`) and/or ``drop`` (an explicit mask):
 
-- ``near_mode='negative'``: they stay negatives (PLMoCo before the fix; only the positive's own
-  column is taken out of the batch block, as it is column 0 already);
+- ``near_mode='negative'``: they stay negatives (MoCo's rule applied to cells; only the
+  positive's own column is taken out of the batch block, as it is column 0 already);
 - ``near_mode='exclude'``: they are left out (neither positives nor negatives);
 - ``near_mode='positive'``: they are positives too (PixPro-style multi-positive).
 """
 from typing import NamedTuple, Optional
 
 import torch
+
+from .amp import float32_backward, float32_forward
 
 NEAR_MODES = ('negative', 'exclude', 'positive')
 
@@ -100,19 +102,30 @@ def _lse_pos(s_pos, s_batch, extra_pos):
 
 
 class _Inputs:
-    """What every chunk reads (a plain holder, also used as the autograd context's payload)."""
+    """What every chunk reads (a plain holder, also used as the autograd context's payload).
 
-    def __init__(self, q, pos_keys, keys, queue, pos_col, near, near_mode, drop, queue_drop,
-                 temperature):
-        self.q, self.pos_keys, self.keys, self.queue = q, pos_keys, keys, queue
+    The four tensors ``q``, ``pos_keys``, ``keys`` and ``queue`` are set by the Function's forward
+    from its (float32) arguments; the rest are neither differentiable nor cast: ``pos_col``,
+    ``drop``, ``queue_drop`` are integer / bool and ``near`` holds float32 geometry.
+    """
+
+    def __init__(self, pos_col, near, near_mode, drop, queue_drop, temperature):
+        self.q = self.pos_keys = self.keys = self.queue = None
         self.pos_col, self.near, self.near_mode = pos_col, near, near_mode
         self.drop, self.queue_drop, self.temperature = drop, queue_drop, temperature
 
 
 class _ChunkedCellNCE(torch.autograd.Function):
+    """The chunked loss, in float32 whatever the autocast state and device (:mod:`.amp`): the
+    queries and keys of a half-precision network meet the float32 queue in forward and backward,
+    and the log-sum-exps over thousands of negatives keep float32 digits."""
 
     @staticmethod
+    @float32_forward
     def forward(ctx, q, pos_keys, keys, queue, inputs: _Inputs, chunk: int):
+        # float32 here (cast by float32_forward); detached copies for the recomputation
+        inputs.q, inputs.pos_keys = q.detach(), pos_keys.detach()
+        inputs.keys, inputs.queue = keys.detach(), queue.detach()
         m = q.size(0)
         lse_all = q.new_empty(m)
         lse_pos = q.new_empty(m)
@@ -127,6 +140,7 @@ class _ChunkedCellNCE(torch.autograd.Function):
         return (lse_all - lse_pos).mean()
 
     @staticmethod
+    @float32_backward
     def backward(ctx, grad_out):
         inputs, chunk = ctx.inputs, ctx.chunk
         lse_all, lse_pos = ctx.saved_tensors
@@ -194,7 +208,6 @@ def cell_info_nce(q: torch.Tensor,
     assert near_mode in NEAR_MODES, f'near_mode must be one of {NEAR_MODES}, not {near_mode!r}'
     assert q.size(0) > 0, 'no queries: the caller gives an exact 0 instead'
     queue = (q.new_zeros(0, q.size(1)) if queue is None else queue.detach())
-    inputs = _Inputs(q.detach(), pos_keys.detach(), keys.detach(), queue, pos_col, near,
-                     near_mode, drop, queue_drop, temperature)
+    inputs = _Inputs(pos_col, near, near_mode, drop, queue_drop, temperature)
     chunk = max(1, max_logits // (1 + keys.size(0) + queue.size(0)))
     return _ChunkedCellNCE.apply(q, pos_keys, keys, queue, inputs, chunk)

@@ -9,6 +9,22 @@ space, against the rest of the projected queue.
 import torch
 import torch.nn.functional as F
 
+from .amp import in_float32
+
+
+@in_float32
+def queue_similarity(feats: torch.Tensor, queue: torch.Tensor) -> torch.Tensor:
+    """MxL similarities of M (pooled, normalised) features to the L queue entries, in float32.
+
+    In float32 under autocast too: half-precision features meet the float32 queue, and bfloat16's
+    ~3 digits would tie many neighbours of the ranking. No gradient flows (features detached).
+
+    Args:
+        feats (torch.Tensor): MxD features.
+        queue (torch.Tensor): LxD queue entries.
+    """
+    return feats.detach() @ queue.t()  # MxL
+
 
 def knn_positives(sim: torch.Tensor, topk: int) -> torch.Tensor:
     """The ``topk`` entries most similar to each query.
@@ -25,8 +41,10 @@ def knn_positives(sim: torch.Tensor, topk: int) -> torch.Tensor:
     return sim.topk(topk, dim=1).indices
 
 
+@in_float32
 def knn_pull_loss(logits: torch.Tensor, index: torch.Tensor, temperature: float) -> torch.Tensor:
-    """Pull each query towards its neighbours, softmax over the whole queue (SupCon-style).
+    """Pull each query towards its neighbours, softmax over the whole queue (SupCon-style), in
+    float32 under any autocast.
 
     ``-mean_{i, j in index[i]} log softmax(logits[i] / temperature)[j]``.
 

@@ -32,8 +32,11 @@ class FeatureQueue(nn.Module):
 
     @torch.no_grad()
     def enqueue(self, feats: torch.Tensor, labels: Optional[torch.Tensor] = None) -> None:
-        """Write ``feats`` (MxC, this rank's) after gathering all ranks' entries."""
-        feats = concat_all_gather(feats.detach().contiguous())  # (M*world)xC
+        """Write ``feats`` (MxC, this rank's; any floating dtype, stored in the queue's) after
+        gathering all ranks' entries."""
+        # in the queue's dtype before the gather: every rank sends the same dtype, whatever
+        # autocast made of its keys
+        feats = concat_all_gather(feats.detach().to(self.feats.dtype).contiguous())  # (M*world)xC
         if self.with_labels:
             assert labels is not None, 'this queue keeps labels: pass them to enqueue'
             labels = concat_all_gather(labels.detach().contiguous())
@@ -41,7 +44,7 @@ class FeatureQueue(nn.Module):
         feats = feats[-n:]
         ptr = int(self.ptr)
         index = (ptr + torch.arange(n, device=feats.device)) % self.length
-        self.feats[index] = feats.to(self.feats.dtype)
+        self.feats[index] = feats
         if self.with_labels:
             self.labels[index] = labels[-n:].to(self.labels.dtype)
         self.ptr[0] = (ptr + n) % self.length
