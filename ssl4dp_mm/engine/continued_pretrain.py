@@ -25,7 +25,8 @@ from mmengine.registry import OPTIM_WRAPPERS, OPTIMIZERS
 from mmselfsup.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
 
 from ..utils.checkpoint_io import load_checkpoint_file
-from ..utils.checkpoint_layouts import state_dict_of, to_backbone_layout, variant_name
+from ..utils.checkpoint_layouts import (state_dict_of, to_backbone_layout,
+                                        to_timm_backbone_layout, variant_name)
 from ..utils.convert import stem_kind
 from ..utils.vit_layouts import fit_vit, vit_grid
 
@@ -43,7 +44,9 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
       dropped), torchvision (bare ``conv1.weight``, ``layer1.*``; ``fc.*`` dropped), MMSelfSup's
       model zoo or our own runs (``backbone.*``), a timm ViT or DINO's released backbone (bare
       ``blocks.N.*``, ``patch_embed.proj.*``), DINO's training checkpoint (its ``teacher``), the
-      ViTs mapped to MMSeg's ``VisionTransformer`` names. It is read with
+      ViTs mapped to MMSeg's ``VisionTransformer`` names; for a ``TimmDenseBackbone`` the
+      backbone maps it (DINOv2, DINOv3, ConvNeXt, timm: :mod:`ssl4dp_mm.utils.timm_layouts`).
+      It is read with
       :func:`ssl4dp_mm.utils.load_checkpoint_file` (``weights_only=True``).
     - ``checkpoint_prefixes`` (sequence of str): which of its keys to load. Defaults to
       ``('backbone.',)``.
@@ -88,12 +91,15 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         """
         path, prefixes = self.init_checkpoint, self.checkpoint_prefixes
         state = state_dict_of(load_checkpoint_file(path))
-        try:
-            state, layout = to_backbone_layout(state)
-        except ValueError as err:  # not a known layout: the prefix check below names the keys
-            layout, hint = 'unrecognised', f' ({err})'
+        # a backbone that maps checkpoints itself (TimmDenseBackbone: DINOv2, DINOv3, ConvNeXt)
+        mapped, hint = to_timm_backbone_layout(state, model, prefixes, path), ''
+        if mapped is not None:
+            state, layout = mapped
         else:
-            hint = ''
+            try:
+                state, layout = to_backbone_layout(state)
+            except ValueError as err:  # not a known layout: the prefix check below names the keys
+                layout, hint = 'unrecognised', f' ({err})'
         self.layout = layout
         src = {k: v for k, v in state.items() if k.startswith(prefixes)}
         if not src:

@@ -1,1 +1,1 @@
-from . import algorithms, heads, necks, segmentors  # noqa: F401
+from . import algorithms, backbones, heads, necks, segmentors  # noqa: F401

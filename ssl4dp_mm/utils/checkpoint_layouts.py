@@ -27,11 +27,16 @@ the deep-stem ``ResNetV1c`` of MMSeg's default configs; :func:`variant_name` nam
 fits a checkpoint, for error messages. The two ViT layouts are mapped to MMSeg's
 ``VisionTransformer`` names by :mod:`ssl4dp_mm.utils.vit_layouts` (``blocks.N.attn.qkv`` ->
 ``backbone.layers.N.attn.attn.in_proj_*``, ...; the classifier ``head.*`` dropped).
+
+A model whose backbone maps checkpoints itself (``TimmDenseBackbone``: DINOv2, DINOv3, ConvNeXt,
+timm; :mod:`ssl4dp_mm.utils.timm_layouts`) is served by :func:`to_timm_backbone_layout` instead,
+which hands the checkpoint to that backbone.
 """
 from collections import OrderedDict
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
+import torch.nn as nn
 
 from .vit_layouts import VIT_PREFIXES, timm_to_mmseg, vit_prefix
 
@@ -115,6 +120,45 @@ def to_backbone_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[OrderedDict
     for k, v in state_dict.items():
         if k.startswith(prefix) and not k[len(prefix):].startswith('fc.'):
             out['backbone.' + k[len(prefix):]] = v
+    return out, layout
+
+
+def to_timm_backbone_layout(state_dict: Dict[str, torch.Tensor],
+                            model: nn.Module,
+                            prefixes: Sequence[str] = ('backbone.', ),
+                            source: str = 'checkpoint') -> Optional[Tuple[OrderedDict, str]]:
+    """Map a checkpoint to ``model``'s keys through the backbones that map checkpoints themselves.
+
+    Under each prefix whose module has ``state_from_checkpoint`` (``TimmDenseBackbone``), that
+    module maps the checkpoint (a public DINOv2 / DINOv3 / ConvNeXt / timm file, or a run of ours
+    with ``backbone.model.*``) to its own keys, strictly; the checkpoint's keys outside those
+    prefixes (a run's ``decoder.*``, ``neck.*``) are kept as they are.
+
+    Args:
+        state_dict (dict): A checkpoint's state dict.
+        model (nn.Module): The model to load into.
+        prefixes (Sequence[str]): Where the modules to fill sit in ``model``.
+            Defaults to ('backbone.', ).
+        source (str): The checkpoint's name, for messages. Defaults to 'checkpoint'.
+
+    Returns:
+        tuple[OrderedDict, str] | None: The mapped state dict and the backbone's layout
+        (:data:`ssl4dp_mm.utils.timm_layouts.TIMM_LAYOUTS`); None if no module under ``prefixes``
+        maps checkpoints itself (then :func:`to_backbone_layout` applies).
+
+    Raises:
+        ValueError: From the backbone, naming the key that does not fit.
+    """
+    own = [p for p in prefixes
+           if hasattr(model.get_submodule(p.rstrip('.')), 'state_from_checkpoint')]
+    if not own:
+        return None
+    out = OrderedDict((k, v) for k, v in state_dict.items() if not k.startswith(tuple(own)))
+    layout = None
+    for prefix in own:
+        mapped, layout = model.get_submodule(prefix.rstrip('.')).state_from_checkpoint(
+            state_dict, source)
+        out.update((prefix + k, v) for k, v in mapped.items())
     return out, layout
 
 

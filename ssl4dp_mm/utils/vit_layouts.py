@@ -19,7 +19,8 @@ timm / DINO                         MMSeg ``VisionTransformer``
 
 timm's fused ``qkv`` is ``Linear(D, 3D)`` with rows ``[q; k; v]``, exactly the order of
 ``nn.MultiheadAttention.in_proj_weight``, so it is copied as it is. A block key without an MMSeg
-counterpart (``ls1.gamma`` of LayerScale models such as DINOv2) raises instead of being dropped.
+counterpart (``ls1.gamma`` of LayerScale models such as DINOv2) raises instead of being dropped,
+pointing at ``TimmDenseBackbone`` (:mod:`ssl4dp_mm.utils.timm_layouts`), which loads those.
 
 Layouts: ``timm`` (bare keys: timm state dicts and DINO's released backbones) and ``dino`` (DINO's
 training checkpoint ``checkpoint.pth``: the ``teacher`` state dict, ``backbone.*``, as DINO's own
@@ -85,7 +86,9 @@ def timm_key_to_mmseg(key: str) -> Optional[str]:
             if rest.startswith(old):
                 return f'layers.{index}.{new}{rest[len(old):]}'
     raise ValueError(f'ViT checkpoint key {key!r} has no counterpart in MMSeg\'s VisionTransformer '
-                     '(LayerScale, register or distillation tokens are not supported)')
+                     '(LayerScale, register or distillation tokens are not supported); DINOv2 / '
+                     'DINOv3 checkpoints load into backbone type=\'mmseg.TimmDenseBackbone\' '
+                     '(configs/_base_/models/timm_vit-s14-dinov2.py)')
 
 
 def timm_to_mmseg(state_dict: Dict[str, torch.Tensor], prefix: str = '') -> OrderedDict:

@@ -1,0 +1,132 @@
+"""The post-training recipes on timm backbones (PLMoCo w/o dec and DetCon-S w/o dec, continued from
+DINOv2's ViT-S/14 and from a ConvNeXt-T): each config trains two iterations on a generated VOC aug
+copy from a synthetic checkpoint of the official layout (tiny sizes by override), the backbone
+starts from the file's weights, the checkpoint converts into the linear-probe leaf of its backbone,
+which trains (only conv_seg moves) and tests; DetCon samples its masks at the backbone's stride."""
+import math
+
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmselfsup.registry import MODELS
+
+from ssl4dp_mm.models.backbones import TimmDenseBackbone
+from ssl4dp_mm.utils.small_run import small_pretrain_config, small_seg_config
+from tests.conftest import config_path, load_config, load_tool
+from tests.utils.timm_checkpoints import DinoV2Replica, DinoV3ConvNeXtReplica, state_of
+
+CONFIGS = {
+    'selfsup/plmoco/plmoco_vit-s14_1xb16-20e_voc12aug_from-dinov2.py': ('PLMoCo', 14),
+    'selfsup/detcon/detcons_vit-s14_1xb16-20e_voc12aug_from-dinov2.py': ('DetConS', 14),
+    'selfsup/plmoco/plmoco_convnext-t_1xb16-20e_voc12aug_from-timm.py': ('PLMoCo', 32),
+    'selfsup/detcon/detcons_convnext-t_1xb16-20e_voc12aug_from-timm.py': ('DetConS', 32),
+}
+SEG = dict(vit='seg/timm/linear_vit-s14-dinov2_lp-3k_voc12aug.py',
+           convnext='seg/timm/linear_convnext-t_lp-3k_voc12aug.py')
+TINY_VIT = dict(embed_dim=48, depth=2, num_heads=2)
+TINY_CONVNEXT = dict(dims=(8, 16, 24, 32), depths=(1, 1, 2, 1))
+
+
+@pytest.fixture(autouse=True)
+def unformatted_config_text(monkeypatch):
+    """Each Runner lays its config out with yapf several times (its log, its work dir, the
+    checkpoint's meta): ~70% of these tests' time on 2 cores. Unformatted, the text stays valid
+    Python."""
+    monkeypatch.setattr('mmengine.config.config.FormatCode', lambda text, **kwargs: (text, None))
+
+
+def tiny(cfg):
+    """The config with its backbone shrunk (same model_name and settings) and its neck narrowed."""
+    vit = 'convnext' not in cfg.model.backbone.model_name
+    cfg.model.backbone.update(TINY_VIT if vit else TINY_CONVNEXT)
+    cfg.model.neck.in_channels = 48 if vit else 32
+    if 'hid_channels' in cfg.model.neck:
+        cfg.model.neck.hid_channels = 64
+    return cfg, vit
+
+
+def sampling_stride(cfg):
+    found = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'SampleMaskIds']
+    return found[0].feat_stride if found else None
+
+
+@pytest.mark.parametrize('cfg_path', sorted(CONFIGS))
+def test_backbone_stride_and_mask_sampling(cfg_path):
+    kind, stride = CONFIGS[cfg_path]
+    cfg = load_config(cfg_path)
+    backbone = cfg.model.backbone
+    assert backbone.type == 'mmseg.TimmDenseBackbone' and 'depth' not in backbone
+    assert backbone.model_name == ('vit_small_patch14_dinov2' if stride == 14 else 'convnext_tiny')
+    assert cfg.model.type == kind and cfg.model.get('decoder') is None
+    assert cfg.model.neck.in_channels == (384 if stride == 14 else 768)
+    assert cfg.optim_wrapper.constructor == 'ContinuedPretrainOptimWrapperConstructor'
+    cfg, _ = tiny(cfg)
+    init_default_scope('mmselfsup')
+    if 'queue_len' in cfg.model:
+        cfg.model.queue_len = 64
+    model = MODELS.build(cfg.model).eval()
+    with torch.no_grad():
+        feats = model.encode(torch.zeros(1, 3, 4 * stride, 6 * stride))
+    assert feats.shape[2:] == (4, 6) and model.backbone.strides == [stride]
+    assert sampling_stride(cfg) == (stride if kind == 'DetConS' else None)
+
+
+def synthetic_checkpoint(cfg_path, vit):
+    """DINOv2's released layout (518 px grid) for the ViT configs; DINOv3's ConvNeXt layout for
+    PLMoCo, timm's own (with a classifier) for DetCon."""
+    if vit:
+        return state_of(DinoV2Replica(dim=48, depth=2, heads=2, grid=37), seed=11)
+    if 'plmoco' in cfg_path:
+        return state_of(DinoV3ConvNeXtReplica(**TINY_CONVNEXT), seed=12)
+    import timm
+    torch.manual_seed(13)
+    return timm.create_model('convnext_tiny', num_classes=5, **TINY_CONVNEXT).state_dict()
+
+
+@pytest.mark.parametrize('cfg_path', sorted(CONFIGS))
+def test_trains_from_a_public_checkpoint(cfg_path, tmp_path):
+    from ssl4dp_mm.datasets.reference_layouts import make_voc_aug
+    cfg, vit = tiny(load_config(cfg_path))
+    root = make_voc_aug(str(tmp_path / 'voc'))
+    ckpt = str(tmp_path / 'public.pth')
+    torch.save(synthetic_checkpoint(cfg_path, vit), ckpt)
+    cfg = small_pretrain_config(cfg, root, ckpt, str(tmp_path / 'run'), view=56 if vit else 64)
+    init_default_scope('mmselfsup')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    losses = runner.message_hub.get_scalar('train/loss').data[0]
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+    # the file's weights, moved by two small steps (loaded parameters start at 10% of lr 1e-4)
+    args = {k: v for k, v in cfg.model.backbone.items() if k != 'type'}
+    reference = TimmDenseBackbone(**args)
+    reference.load_checkpoint(ckpt)
+    trained = runner.model.backbone.state_dict()
+    assert set(trained) == set(reference.state_dict())
+    gaps = {k: (trained[k] - v).abs().max().item() for k, v in reference.state_dict().items()}
+    assert max(gaps.values()) < 1e-3, max(gaps, key=gaps.get)
+    assert any(g > 0 for g in gaps.values())
+    groups = runner.optim_wrapper.optimizer.param_groups
+    names = {id(p): n for n, p in runner.model.named_parameters()}
+    for group in groups:
+        (p, ) = group['params']
+        assert group['loaded'] == names[id(p)].startswith('backbone.'), names[id(p)]
+    # into the linear probe of its backbone (a leaf shrunk alike): only conv_seg is new
+    seg_leaf = tmp_path / 'seg_leaf.py'
+    width = 48 if vit else 32
+    seg_leaf.write_text(f"_base_ = '{config_path(SEG['vit' if vit else 'convnext'])}'\n"
+                        f"model = dict(backbone=dict({args!r}), decode_head=dict("
+                        f"in_channels={width}, channels={width}))\n")
+    seg = str(tmp_path / 'seg.pth')
+    report = load_tool('convert_checkpoint').convert(
+        str(tmp_path / 'run' / 'iter_2.pth'), seg, str(seg_leaf), verbose=False)
+    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
+    assert not report['unexpected']
+    init_default_scope('mmseg')
+    seg_cfg = small_seg_config(load_config(str(seg_leaf)), root, seg, str(tmp_path / 'lp'))
+    probe = Runner.from_cfg(seg_cfg)
+    probe.train()  # 64 px crops: off the 14 px grid, padded by the backbone
+    state = probe.model.state_dict()
+    for k, v in trained.items():
+        assert torch.equal(state['backbone.' + k], v), k
+    assert 0 <= probe.test()['mIoU'] <= 100
