@@ -6,7 +6,7 @@
     python benchmarks/speed.py --repeats 3 --configs <the configs of TARGETS> --out ..._targets.md
     python benchmarks/speed.py --size 224 --batch 8 16 32       # scaling: SCALING_CONFIGS
     python benchmarks/speed.py --size 224 --batch 32 64 --device cuda --amp both \
-        --references R50_MOCOV2 R50_DENSECL --configs ...      # benchmarks/gpu_check.sh
+        --references R50_MOCOV2 R50_DENSECL --configs ...      # ResNet-50 on a GPU
 
 A config may carry options for its model: ``path.py@model.num_batch_negatives=None`` (several
 joined by ``;``), so that variants of one config are measured side by side.
