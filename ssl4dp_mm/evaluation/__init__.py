@@ -25,6 +25,7 @@ from .metrics import (confusion_matrix, hungarian_match, iou_match, majority_mat
 from .records import PROTOCOL_COLUMNS, column_name, record_path, write_record
 from .run import PROTOCOLS, FrozenOptions, FrozenRun, evaluate_frozen
 from .segment_retrieval import retrieve_classes, segment_retrieval, split_segments
+from .suite import SUITE_DATASETS, SuiteDataset, run_suite, suite_table
 
 __all__ = [
     'cluster_confusion', 'fit_kmeans', 'kmeans_segmentation', 'convex_linear_probe',
@@ -38,5 +39,6 @@ __all__ = [
     'split_segments', 'MemoryBank', 'bank_from_split', 'bank_size_sweep', 'build_memory_bank',
     'hummingbird_evaluation', 'hummingbird_segmentation', 'patch_label_distributions',
     'retrieve_distributions', 'chunked_topk', 'BNLinearHead', 'dinov2_linear_probe', 'head_scores',
-    'multiscale_scores', 'probe_layers', 'train_bn_linear_head', 'iou_match'
+    'multiscale_scores', 'probe_layers', 'train_bn_linear_head', 'iou_match',
+    'SUITE_DATASETS', 'SuiteDataset', 'run_suite', 'suite_table'
 ]
