@@ -41,7 +41,7 @@ BOXES = [[[0, 0, 60, 60], [20, 10, 90, 80]], [[50, 0, 0, 50], [10, 10, 40, 40]],
          [[0, 0, 40, 40], [30, 30, 70, 70]], [[10, 10, 50, 50], [10, 10, 50, 50]]]
 CFGS = dict(plmoco='plmoco/plmoco', plmoco_sampled='plmoco/plmoco', rlmoco='rlmoco/rlmoco',
             detcons='detcon/detcons', detconb='detcon/detconb', p2vec='p2vec/p2vec',
-            prcl='prcl/prcl')  # the w/dec (MoCoFCN) config of each case
+            prcl='prcl/prcl', plsiam='plsiam/plsiam')  # the w/dec (MoCoFCN) config of each case
 CASES = tuple(CFGS)
 
 
@@ -122,6 +122,8 @@ def build(case: str) -> nn.Module:
     for key, in_channels in (('predictor', 8), ('word_neck', 64)):
         if key in cfg:
             cfg[key].update(in_channels=in_channels, hid_channels=16, out_channels=8)
+    if 'predictor' in cfg.get('head', {}):  # PLSiam's predictor sits in its head
+        cfg.head.predictor.update(in_channels=8, hid_channels=16, out_channels=8)
     if 'queue_len' in cfg:
         cfg.update(queue_len=48, feat_dim=8)
     if case == 'plmoco_sampled':

@@ -5,6 +5,7 @@ from mmengine.model import BaseModule
 from mmselfsup.registry import MODELS
 
 from ..utils.amp import in_float32
+from ..utils.gather import as_global_mean
 
 
 @in_float32
@@ -21,7 +22,8 @@ class DenseLatentPredictHead(BaseModule):
     The dense counterpart of MMSelfSup's ``LatentPredictHead`` (SimSiam, BYOL): the predictor (a
     1x1-conv MLP, e.g. ``DenseProjector``) runs on the online map; the target map is detached
     (stop-gradient), gathered at the matched cells and compared by cosine similarity. The loss is
-    the negative mean over all valid cells of the batch (each matched cell counts once).
+    the negative mean over all valid cells of the batch (each matched cell counts once), over every
+    process's cells when distributed.
 
     Args:
         predictor (dict): Config of the predictor (maps ``[NxCxhxw]`` to ``[NxCxhxw]``).
@@ -51,6 +53,7 @@ class DenseLatentPredictHead(BaseModule):
         target = target.detach().flatten(2).transpose(1, 2)  # NxS'xC, stop-gradient
         target = torch.gather(target, 1, index[..., None].expand(-1, -1, c))  # NxSxC
         pred, target = pred[valid], target[valid]  # MxC
-        if pred.size(0) == 0:
-            return pred.sum() * 0.
-        return negative_cosine(pred, target)
+        count = pred.size(0)
+        loss = negative_cosine(pred, target) if count else pred.sum() * 0.
+        # the mean over every process's valid cells (each process holds its own number of them)
+        return as_global_mean(loss, count)
