@@ -21,9 +21,7 @@ mmengine, through its own extension points:
    ``ValueError`` naming the file. It serves ``load_from``, ``--resume``, ``tools/test.py`` and
    ``init_cfg=dict(type='Pretrained', ...)`` alike.
 """
-import os
 import os.path as osp
-import tempfile
 from pathlib import Path
 from typing import Union
 
@@ -31,33 +29,19 @@ import torch
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.runner.checkpoint import CheckpointLoader
 
+from ..utils.atomic_files import write_atomic
+
 
 class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` whose writes are all-or-nothing (temporary file, fsync, rename)."""
 
-    def _write_atomic(self, data: bytes, filepath: Union[str, Path]) -> None:
-        filepath = str(filepath)
-        folder = osp.dirname(osp.abspath(filepath))
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(filepath)}.', suffix='.tmp', dir=folder)
-        try:
-            with os.fdopen(fd, 'wb') as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, filepath)
-        except BaseException:
-            if osp.exists(tmp):
-                os.remove(tmp)
-            raise
-
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
         """Write bytes to ``filepath``, atomically."""
-        self._write_atomic(obj, filepath)
+        write_atomic(str(filepath), obj)
 
     def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = 'utf-8') -> None:
         """Write text to ``filepath``, atomically."""
-        self._write_atomic(obj.encode(encoding), filepath)
+        write_atomic(str(filepath), obj.encode(encoding))
 
 
 def _reason(err: Exception) -> str:

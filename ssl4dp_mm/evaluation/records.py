@@ -8,11 +8,11 @@ segmentation setting the row belongs to (the model config's decoder and backbone
 map that was read.
 """
 import datetime
-import json
-import os
 import os.path as osp
 import re
 from typing import Optional
+
+from ..utils.atomic_files import write_json_atomic
 
 # protocol -> (column title, metric); the layer is appended: "kNN (decoder)"
 PROTOCOL_COLUMNS = {
@@ -64,9 +64,5 @@ def write_record(path: str, result: dict, **fields) -> dict:
                                              result.get('over'), result.get('variant')),
                   metric=metric, **{k: v for k, v in result.items() if k not in fields},
                   created=datetime.datetime.now().isoformat())
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(record, f, indent=2)
-    os.replace(tmp, path)
+    write_json_atomic(path, record)
     return record

@@ -23,6 +23,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..utils.atomic_files import write_atomic, write_json_atomic
 from .clustering import kmeans_segmentation
 from .dense_features import resolve_layer
 from .linear_dinov2 import probe_layers, probe_variant
@@ -236,9 +237,7 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                 if not val.num_classes < job.k < cells:
                     reason = (f'K={job.k} must exceed the {val.num_classes} classes and stay '
                               f'below the {cells} val cells')
-                    os.makedirs(osp.dirname(job.path), exist_ok=True)
-                    with open(_skip_path(job), 'w') as f:
-                        json.dump(dict(reason=reason), f)
+                    write_json_atomic(_skip_path(job), dict(reason=reason))
                     log(f'    K-means K={job.k} not run: {reason}')
                     _add_not_run(not_run, run, layer, job, reason)
                     continue
@@ -279,10 +278,7 @@ def _merge_json(path: str, values: dict) -> None:
     if osp.isfile(path):
         with open(path) as f:
             old = json.load(f)
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(dict(old, **values), f, indent=2)
-    os.replace(tmp, path)
+    write_json_atomic(path, dict(old, **values))
 
 
 def protocol_settings(protocol: str, opts: FrozenOptions, run: FrozenRun) -> dict:
@@ -370,12 +366,9 @@ def run_suite(checkpoint: str, datasets: Sequence[str], work_dir: str,
     out = osp.join(work_dir, slug(name))
     os.makedirs(out, exist_ok=True)
     paths = dict(markdown=osp.join(out, 'dense_suite.md'), json=osp.join(out, 'dense_suite.json'))
-    with open(paths['markdown'], 'w') as f:
-        f.write(markdown)
-    with open(paths['json'] + '.tmp', 'w') as f:
-        json.dump(dict(name=name, checkpoint=checkpoint, seeds=list(seeds), rows=rows,
-                       not_run=not_run), f, indent=2)
-    os.replace(paths['json'] + '.tmp', paths['json'])
+    write_atomic(paths['markdown'], markdown)
+    write_json_atomic(paths['json'], dict(name=name, checkpoint=checkpoint, seeds=list(seeds),
+                                          rows=rows, not_run=not_run))
     log(f'==> table: {paths["markdown"]}')
     return dict(records=records, table=rows, not_run=not_run, markdown=markdown, paths=paths)
 

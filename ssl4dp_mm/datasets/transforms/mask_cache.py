@@ -13,11 +13,12 @@ mask (:meth:`~.region_masks.CachedRegionMasks.transform`) and read it afterwards
 """
 import os
 import os.path as osp
-import uuid
 from typing import Optional
 
 import cv2
 import numpy as np
+
+from ...utils.atomic_files import write_atomic
 
 
 def method_key(name: str, params: dict) -> str:
@@ -72,21 +73,7 @@ def save_mask(path: str, mask: np.ndarray) -> None:
     ok, png = cv2.imencode('.png', mask.astype(np.uint16))
     if not ok:
         raise OSError(f'could not encode the mask cache file {path!r}')
-    folder, name = osp.split(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{name}.{uuid.uuid4().hex}.tmp')
-    # O_EXCL: the name is this writer's alone; 0o666 less the umask, as an ordinary file
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(png.tobytes())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    write_atomic(path, png.tobytes())
 
 
 def load_mask(path: str, shape: Optional[tuple] = None) -> np.ndarray:
