@@ -14,10 +14,10 @@ from tests.conftest import FULL  # noqa: F401  (the marker; registered and skipp
 
 @pytest.fixture(scope='session')
 def reference_roots(tmp_path_factory):
-    """The generated VOC 2012 aug and Cityscapes layouts: {'voc12aug': root, 'cityscapes': root}."""
+    """The generated VOC 2012 aug and Cityscapes layouts: {'voc': root, 'cityscapes': root}."""
     from ssl4dp_mm.datasets.reference_layouts import make_cityscapes, make_voc_aug
     root = str(tmp_path_factory.mktemp('reference_layouts'))
-    return dict(voc12aug=make_voc_aug(root), cityscapes=make_cityscapes(root))
+    return dict(voc=make_voc_aug(root), cityscapes=make_cityscapes(root))
 
 
 def torchvision_resnet50_state(seed: int = 0) -> dict:

@@ -4,13 +4,15 @@ ResNet-50 of r50b-d8.py; every ResNet-50 segmentation leaf is the ResNet-18 leaf
 swapped (what tools/evaluate.py --backbone composes) at the reference protocol."""
 import copy
 import functools
+import os.path as osp
 
 import pytest
 from mmengine.config import Config
 
-from tests.conftest import config_path, load_tool
-from tests.reference.rows import (all_pretrain_rows, all_seg_leaves, epochs, exists,
-                                  pretrain_config, seg_config)
+from ssl4dp_mm.evaluation import trained_config
+from ssl4dp_mm.manifest import (all_pretrain_rows, all_seg_leaves, pretrain_config,
+                                pretrain_epochs, seg_config)
+from tests.conftest import config_path
 
 R50B = Config.fromfile(config_path('_base_', 'models', 'r50b-d8.py'))
 PRETRAIN = all_pretrain_rows()
@@ -19,9 +21,9 @@ MOMENTUM_QUEUE = ('mocodec', 'plmoco', 'edmoco', 'pledmoco', 'plmocoplus', 'rlmo
                   'mocomc', 'mocov2', 'densecl')
 # (dataset, protocol) -> (lr, iters, cosine eta_min or None, num_classes): the reference protocols
 PROTOCOLS = {
-    ('voc12aug', 'ft10'): (0.001, 5000, None, 21),
-    ('voc12aug', 'lp'): (0.03, 3000, None, 21),
-    ('voc12aug', 'ft100'): (0.003, 30000, 3e-4, 21),
+    ('voc', 'ft10'): (0.001, 5000, None, 21),
+    ('voc', 'lp'): (0.03, 3000, None, 21),
+    ('voc', 'ft100'): (0.003, 30000, 3e-4, 21),
     ('cityscapes', 'ft10'): (0.005, 15000, None, 19),
     ('cityscapes', 'lp'): (0.1, 9000, None, 19),
     ('cityscapes', 'ft100'): (0.01, 90000, 1e-4, 19),
@@ -29,10 +31,13 @@ PROTOCOLS = {
 
 
 def test_every_row_has_a_config_for_both_datasets():
-    assert len(PRETRAIN) == 2 * (53 + 5 * 3)
-    missing = [pretrain_config(*row) for row in PRETRAIN if not exists(pretrain_config(*row))]
+    # per dataset: 53 rows of the first methods, the 3 new decoders of the 5 region- and
+    # image-level methods, and patch rotation (PLR) with each of the 6 decoders
+    assert len(PRETRAIN) == 2 * (53 + 5 * 3 + 6)
+    missing = [pretrain_config(*row) for row in PRETRAIN
+               if not osp.isfile(config_path(pretrain_config(*row)))]
     assert not missing
-    missing = [seg_config(*leaf) for leaf in SEG if not exists(seg_config(*leaf))]
+    missing = [seg_config(*leaf) for leaf in SEG if not osp.isfile(config_path(seg_config(*leaf)))]
     assert len(SEG) == 72 and not missing
 
 
@@ -62,7 +67,7 @@ def test_pretrain_reference_settings(method, decoder, dataset):
     assert (ow.optimizer.type, ow.optimizer.lr, ow.optimizer.momentum,
             ow.optimizer.weight_decay) == ('SGD', 0.02, 0.9, 1e-4)
     assert ow.paramwise_cfg.init_checkpoint == 'checkpoints/moco_v2_800ep_pretrain.pth.tar'
-    n = epochs(method, dataset)
+    n = pretrain_epochs(method, dataset)
     assert cfg.train_cfg == dict(type='EpochBasedTrainLoop', max_epochs=n)
     (sched, ) = cfg.param_scheduler
     assert sched.type == 'ContinuedPretrainCosineLR'
@@ -98,13 +103,18 @@ def test_pretrain_reference_settings(method, decoder, dataset):
         assert masks['cache_dir']  # computed once, cached
     for sampling in _transforms(cfg, 'SampleMaskIds'):  # at the map's stride (DeepLabv3+: 4)
         assert sampling['feat_stride'] == (4 if decoder == 'dlv3p' else 8)
+    if method == 'plr':  # one view, its patches rotated; the classifier reads the decoder
+        (rot, ) = _transforms(cfg, 'PatchRotation')
+        assert (rot['patch_size'], rot['label_key']) == (16, cfg.model.label_key)
+        assert cfg.model.head.in_channels == R50B.decoder_channels[decoder]
+        assert not _transforms(cfg, 'MultiViewWithCoord')
     if method in ('detcons', 'detconb'):
         (fz, ) = _transforms(cfg, 'FelzenszwalbMasks')
-        assert (fz['scale'], fz['min_size']) == ((1000, 1000) if dataset == 'voc12aug' else
+        assert (fz['scale'], fz['min_size']) == ((1000, 1000) if dataset == 'voc' else
                                                  (2800, 2800))
 
 
-EVALUATE = load_tool('evaluate')
+EVALUATE = trained_config  # what tools/evaluate.py composes
 
 
 @functools.lru_cache(maxsize=None)
@@ -115,8 +125,7 @@ def _r18_leaf(head, protocol, dataset):
 @pytest.mark.parametrize('head,backbone,protocol,dataset', SEG, ids=['-'.join(r) for r in SEG])
 def test_seg_leaf_is_the_r18_leaf_with_the_backbone_swapped(head, backbone, protocol, dataset):
     cfg = Config.fromfile(config_path(seg_config(head, backbone, protocol, dataset)))
-    short = 'voc' if dataset == 'voc12aug' else dataset
-    composed = copy.deepcopy(_r18_leaf(head, protocol, short))
+    composed = copy.deepcopy(_r18_leaf(head, protocol, dataset))
     EVALUATE.apply_backbone(composed, head, backbone)
     assert cfg.model.to_dict() == composed.model.to_dict()
     for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'train_dataloader',

@@ -20,19 +20,19 @@ from mmengine.registry import init_default_scope
 
 from tests.conftest import config_path, load_tool
 from tests.reference.conftest import FULL, tiny_pretrain_config, tiny_seg_config
-from tests.reference.rows import all_pretrain_rows, all_seg_leaves, pretrain_config, seg_config
+from ssl4dp_mm.manifest import all_pretrain_rows, all_seg_leaves, pretrain_config, seg_config
 
 # one per method family and data pipeline, both datasets; each also converts and runs a leaf
 # (LP-100% with its decoder's head, or FT-10% with MoCoFCN for w/o dec)
 DEFAULT_PRETRAIN = {
-    ('plmoco', 'mocofcn', 'voc12aug'),  # patch level, MoCo family, two views -> MoCoFCN LP
-    ('mocodec', None, 'voc12aug'),  # image level w/o dec -> FT-10% on VOC's two split lists
+    ('plmoco', 'mocofcn', 'voc'),  # patch level, MoCo family, two views -> MoCoFCN LP
+    ('mocodec', None, 'voc'),  # image level w/o dec -> FT-10% on VOC's two split lists
     ('detcons', 'mocofcn', 'cityscapes'),  # region level, Felzenszwalb masks, cached
 }
 # with the leaves run above: every head and every protocol at least once, both output strides
 DEFAULT_SEG = {
     ('psp', 'r50b-d16', 'ft100', 'cityscapes'),
-    ('aspp', 'r50b-d16', 'lp', 'voc12aug'),
+    ('aspp', 'r50b-d16', 'lp', 'voc'),
 }
 
 
@@ -139,7 +139,7 @@ def pretrained(mocov2_checkpoint, tmp_path_factory):
     def get(head):
         if head not in made:
             init_default_scope('mmselfsup')
-            cfg = load_config(pretrain_config('plmoco', head, 'voc12aug'))
+            cfg = load_config(pretrain_config('plmoco', head, 'voc'))
             cfg.model.queue_len = 64
             model = MODELS.build(cfg.model)
             OPTIM_WRAPPER_CONSTRUCTORS.build(dict(

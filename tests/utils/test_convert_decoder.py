@@ -8,22 +8,16 @@ from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS as SELFSUP_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
 
+from ssl4dp_mm.manifest import HEADS, leaf_config
 from ssl4dp_mm.utils import save_checkpoint_atomic
 from tests.conftest import config_path, load_config, load_tool
 
 from ssl4dp_mm.utils import check_fits, to_seg_state_dict
 
 PRE_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
-SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py'
+SEG_CFG = leaf_config('mocofcn', 'lp', 'toy')
 # decoder -> its toy LP leaf (every head the converter pairs a checkpoint with)
-LP_LEAVES = {
-    'mocofcn': SEG_CFG,
-    'psp': 'seg/pspnet/pspnet_r18-d8_lp-300i_toyscenes.py',
-    'aspp': 'seg/deeplabv3/deeplabv3_r18-d8_lp-300i_toyscenes.py',
-    'dlv3p': 'seg/deeplabv3plus/deeplabv3plus_r18-d8_lp-300i_toyscenes.py',
-    'nl': 'seg/nonlocal/nonlocal_r18-d8_lp-300i_toyscenes.py',
-    'psp256': 'seg/pspnet256/pspnet256_r18-d8_lp-300i_toyscenes.py',
-}
+LP_LEAVES = {h: leaf_config(h, 'lp', 'toy') for h in HEADS}
 
 
 def pretrain_checkpoint(tmp_path, decoder_key='mocofcn_decoder'):

@@ -17,6 +17,8 @@ from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
 from ssl4dp_mm.datasets.label_split import make_label_split
+from ssl4dp_mm.manifest import HEADS, PROTOCOLS, leaf_config
+from ssl4dp_mm.manifest import METHODS as MANIFEST_METHODS
 from ssl4dp_mm.utils import check_fits, to_seg_state_dict
 from tests.conftest import FULL, config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import cfg_path
@@ -25,33 +27,29 @@ NEW_DECODERS = ('dlv3p', 'nl', 'psp256')
 METHODS = ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'prcl', 'p2vec', 'plr')
 # region level (masks pooled at the decoder's stride) and image level (the decoder's map pooled)
 LATER_METHODS = ('rlmoco', 'detcons', 'detconb', 'exemplarv2', 'mocomc')
-FOLDERS = dict(detcons='detcon', detconb='detcon', exemplarv2='exemplar_v2')
 # every method with a -mocofcn CamVid config that takes a decoder
 CAMVID_METHODS = ('plmoco', 'mocodec', 'plmocoplus', 'plsiam', 'p2vec', 'prcl', 'plr', 'rlmoco',
                   'detcons', 'detconb', 'mocomc', 'edmoco', 'pledmoco')
-HEAD_DIRS = {'dlv3p': 'deeplabv3plus', 'nl': 'nonlocal', 'psp256': 'pspnet256'}
-PROTOCOL_ITERS = {'ft10': 'ft10-300i', 'lp': 'lp-300i', 'ft100': 'ft100-300i'}
 # the widths and output stride each decoder hands to the projector (64 px views, ResNet-18-d8)
-WIDTH = dict(dlv3p=128, nl=128, psp256=256)
+WIDTH = {d: HEADS[d].channels for d in NEW_DECODERS}
 STRIDE = dict(dlv3p=4, nl=8, psp256=8)
 
 
 def leaf(decoder: str, protocol: str) -> str:
-    folder = HEAD_DIRS[decoder]
-    return f'seg/{folder}/{folder}_r18-d8_{PROTOCOL_ITERS[protocol]}_toyscenes.py'
+    return leaf_config(decoder, protocol, 'toy')
 
 
 def toy_config(method: str, decoder: str) -> str:
     """The toy pre-training config of ``method`` with ``decoder``."""
     if method in METHODS:
         return cfg_path(method, decoder)
-    return (f'selfsup/{FOLDERS.get(method, method)}/{method}_r18-d8-{decoder}_1xb8-300i_'
+    return (f'selfsup/{MANIFEST_METHODS[method].folder}/{method}_r18-d8-{decoder}_1xb8-300i_'
             'toyscenes.py')
 
 
 def reference_config(method: str, decoder: str, dataset: str) -> str:
     epochs = 50 if (method, dataset) == ('plmocoplus', 'cityscapes') else 20  # the reports' table
-    return (f'selfsup/{FOLDERS.get(method, method)}/{method}_r50b-d8-{decoder}_1xb16-{epochs}e_'
+    return (f'selfsup/{MANIFEST_METHODS[method].folder}/{method}_r50b-d8-{decoder}_1xb16-{epochs}e_'
             f'{dataset}_from-mocov2.py')
 
 
@@ -86,7 +84,7 @@ def test_every_method_has_the_new_decoders_at_every_scale():
               for p in glob.glob(config_path('selfsup', 'camvid', '*-mocofcn_*.py'))}
     assert camvid == set(CAMVID_METHODS)
     for decoder in NEW_DECODERS:
-        for protocol in PROTOCOL_ITERS:
+        for protocol in PROTOCOLS:
             assert osp.isfile(config_path(leaf(decoder, protocol)))
 
 
@@ -97,9 +95,9 @@ def test_the_decoder_dicts_are_shared_by_pretraining_and_segmentation(decoder):
     for pre, seg in (
             (cfg_path('plmoco', decoder), leaf(decoder, 'lp')),
             (f'selfsup/camvid/mocodec_r18-d8-{decoder}_1xb16-120i_camvid.py',
-             f'seg/{HEAD_DIRS[decoder]}/{HEAD_DIRS[decoder]}_r18-d8_lp-1k_camvid.py'),
+             leaf_config(decoder, 'lp', 'camvid')),
             (f'selfsup/plmoco/plmoco_r50b-d8-{decoder}_1xb16-20e_voc12aug_from-mocov2.py',
-             f'seg/{HEAD_DIRS[decoder]}/{HEAD_DIRS[decoder]}_r50b-d8_lp-3k_voc12aug.py')):
+             leaf_config(decoder, 'lp', 'voc', 'r50b-d8'))):
         dec = Config.fromfile(config_path(pre)).model.decoder.to_dict()
         head = Config.fromfile(config_path(seg)).model.decode_head.to_dict()
         head.pop('num_classes'), head.pop('loss_decode')
@@ -205,7 +203,7 @@ def converted(toy_root, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize('protocol', sorted(PROTOCOL_ITERS))
+@pytest.mark.parametrize('protocol', sorted(PROTOCOLS))
 @pytest.mark.parametrize('decoder', NEW_DECODERS)
 def test_each_protocol_trains_from_the_converted_weights_and_tests(decoder, protocol, converted,
                                                                     toy_root, tmp_path):

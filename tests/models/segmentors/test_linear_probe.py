@@ -2,16 +2,10 @@
 import pytest
 import torch
 
+from ssl4dp_mm.manifest import HEADS, leaf_config
 from tests.conftest import load_config, train_few_iters
 
-LP_CONFIGS = {
-    'mocofcn': 'seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py',
-    'psp': 'seg/pspnet/pspnet_r18-d8_lp-300i_toyscenes.py',
-    'aspp': 'seg/deeplabv3/deeplabv3_r18-d8_lp-300i_toyscenes.py',
-    'dlv3p': 'seg/deeplabv3plus/deeplabv3plus_r18-d8_lp-300i_toyscenes.py',
-    'nl': 'seg/nonlocal/nonlocal_r18-d8_lp-300i_toyscenes.py',
-    'psp256': 'seg/pspnet256/pspnet256_r18-d8_lp-300i_toyscenes.py',
-}
+LP_CONFIGS = {h: leaf_config(h, 'lp', 'toy') for h in HEADS}
 # layers of a head beyond its input conv that must stay frozen too (DeepLabv3+: the stage-1 skip's
 # projection and the fuse convs; Non-local: the attention block)
 EXTRA_FROZEN = {'dlv3p': ('decode_head.c1_bottleneck.', 'decode_head.sep_bottleneck.'),
