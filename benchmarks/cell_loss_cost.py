@@ -15,12 +15,10 @@ import argparse
 import json
 import os
 import os.path as osp
-import platform
 import resource
 import subprocess
 import sys
 import time
-from datetime import date
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 VARIANTS = ('unchunked', 'chunked exact', 'chunked, 4096 sampled')
@@ -90,10 +88,11 @@ def main():
             rows.append(json.loads(out[0][7:]) if out else
                         dict(variant=variant, batch=batch, error=proc.stderr.strip()[-300:]))
             print(rows[-1], flush=True)
-    import torch
+    sys.path.insert(0, ROOT)
+    from ssl4dp_mm.benchmarking.results_file import environment_line, versions, write_markdown
     lines = ['# PLMoCo cell-level InfoNCE alone: forward + backward against the batch', '',
-             f'{date.today()} · {platform.node()} · {os.cpu_count()} cores, {args.threads} threads '
-             f'· torch {torch.__version__}', '',
+             environment_line(f'{os.cpu_count()} cores, {args.threads} threads', versions('torch')),
+             '',
              f'{args.cells} query and key cells per image (224 px views, stride 8), 128-dim, queue '
              '4096, temperature 0.2. Peak memory: growth of peak RSS during the loss. **Absolute '
              'figures are machine-dependent**; the growth with the batch is the result.', '',
@@ -109,9 +108,7 @@ def main():
         lines.append(f'| {batch} | {batch * args.cells} | ' + ' | '.join(cells) + ' |')
     table = '\n'.join(lines) + '\n'
     print(table)
-    os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(table)
+    write_markdown(args.out, table)
 
 
 if __name__ == '__main__':

@@ -36,12 +36,10 @@ Settings: flags, or the environment (``GPU_CHECK_<FLAG>``, e.g. ``GPU_CHECK_METH
 ``--help``. The markdown table and its JSON go to ``benchmarks/results/gpu_check_<device>.md``.
 """
 import argparse
-import datetime
 import json
 import math
 import os
 import os.path as osp
-import platform
 import shlex
 import signal
 import socket
@@ -904,8 +902,7 @@ def method_rows(acc) -> list:
 
 
 def report(acc) -> str:
-    import mmengine
-    import torch
+    from ssl4dp_mm.benchmarking.results_file import environment_line, versions
     a = acc.args
     if a.device == 'cuda':
         names = ', '.join(dict.fromkeys(f'{n} ({mb / 1024:.0f} GiB)' for n, mb in acc.gpu_info))
@@ -917,8 +914,8 @@ def report(acc) -> str:
     memory = ('torch.cuda.max_memory_allocated as mmengine logs it' if a.device == 'cuda' else
               'peak resident set of the process (CPU)')
     lines = [f'# GPU acceptance check ({a.device}): {"PASSED" if passed else "FAILED"}', '',
-             f'{datetime.date.today()} · {platform.node()} · {device} · torch {torch.__version__}'
-             f' · mmengine {mmengine.__version__} · {acc.seconds:.0f} s for the runs below', '',
+             environment_line(device, versions('torch', 'mmengine'),
+                              f'{acc.seconds:.0f} s for the runs below'), '',
              '`bash benchmarks/gpu_check.sh` (benchmarks/gpu_acceptance.py). Each method: '
              'tools/train.py with its config (ResNet-50 VOC unless named) from a synthetic MoCo '
              f'v2 checkpoint, {a.iters} iteration(s) in fp32, --resume for {a.resume_iters} more, '

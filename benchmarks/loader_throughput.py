@@ -48,8 +48,9 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))  # the shared results header (speed.py)
-from speed import header, set_view_size  # noqa: E402
+sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
+from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size  # noqa: E402
+from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
 
 VOC = 'configs/selfsup/{0}/{1}_r50b-d8{2}_1xb16-20e_voc12aug_from-mocov2.py'
 # CamVid benchmark name: (config, label); a (camvid config, ) tuple marks a method without a VOC
@@ -256,12 +257,12 @@ def run(args) -> list:
 
 
 def table(rows: list, args, load: tuple = ()) -> str:
-    """The results page: header (speed.py's), how it was measured, the table, the notes."""
-    args.device, args.threads = 'cpu', 1  # the header's device line: cores, one thread per worker
+    """The results page: header, how it was measured, the table, the notes."""
     cores = os.cpu_count()
     h, w = args.image_size
-    lines = header(args, 'DataLoader throughput of the pre-training pipelines (VOC aug layout, '
-                   f'{w}x{h} images, 224 px views), CPU')
+    # the header's device line: cores, one thread per worker
+    lines = cost_header('DataLoader throughput of the pre-training pipelines (VOC aug layout, '
+                        f'{w}x{h} images, 224 px views), CPU', 'cpu', 1)
     lines += [
         f'`nice -n 19 python benchmarks/loader_throughput.py --images {args.images} --batch '
         f'{args.batch} --workers {" ".join(map(str, args.workers))}`'
@@ -332,13 +333,10 @@ def main(argv=None):
     rows = run(args)
     text = table(rows, args, (load_before, os.getloadavg()[0]))
     print('\n' + text)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(text)
-    with open(osp.splitext(args.out)[0] + '.json', 'w') as f:
-        json.dump(dict(images=args.images, batch=args.batch, image_size=args.image_size,
-                       workers=args.workers, cpu_images=min(args.images, args.cpu_images),
-                       gpu_rate=args.gpu_rate, cores=os.cpu_count(), rows=rows), f, indent=1)
+    write_results(args.out, text, dict(
+        images=args.images, batch=args.batch, image_size=args.image_size, workers=args.workers,
+        cpu_images=min(args.images, args.cpu_images), gpu_rate=args.gpu_rate,
+        cores=os.cpu_count(), rows=rows))
     return rows
 
 

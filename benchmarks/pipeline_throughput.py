@@ -32,8 +32,8 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))  # the shared results header (speed.py)
-from speed import header  # noqa: E402
+sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
+from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
 
 TOY = 'configs/selfsup/{}_1xb8-300i_toyscenes.py'
 CAMVID = 'configs/selfsup/camvid/{}_1xb16-120i_camvid.py'
@@ -158,9 +158,8 @@ def main(argv=None):
         print(f'    {row["per_worker"]:.1f} img/s per worker; step {row["step_s"] * 1000:.0f} ms '
               f'at batch {row["batch"]} needs {row["needed"]:.1f} img/s', flush=True)
 
-    args.device = 'cpu'
-    lines = header(args, 'Data-pipeline throughput per view pipeline, against the training step '
-                   '(ResNet-18-d8, CPU)') + [
+    lines = cost_header('Data-pipeline throughput per view pipeline, against the training step '
+                        '(ResNet-18-d8, CPU)', 'cpu', args.threads) + [
         f'Per worker: one process, one thread, median over {args.samples} images. Step: median '
         f'train_step at the config\'s batch with {args.threads} thread(s). Needed = batch / step. '
         '**Absolute rates are machine-dependent**; what matters is the per-worker rate against the '
@@ -180,11 +179,7 @@ def main(argv=None):
             f'{r["workers"]} | {"yes" if r["keeps_up"] else "**no**"} |')
     table = '\n'.join(lines) + '\n'
     print('\n' + table)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(table)
-    with open(osp.splitext(args.out)[0] + '.json', 'w') as f:
-        json.dump(rows, f, indent=1)
+    write_results(args.out, table, rows)
     return rows
 
 

@@ -25,9 +25,7 @@ FLOPs per reference step x iterations / throughput. The CPU time ratio to MoCo v
 it as a check of the FLOP count (memory-bound parts weigh more on a CPU).
 """
 import argparse
-import datetime
 import glob
-import json
 import os.path as osp
 import platform
 import statistics
@@ -141,6 +139,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     sys.path.insert(0, ROOT)
     import ssl4dp_mm  # noqa: F401
+    from ssl4dp_mm.benchmarking.results_file import environment_line, versions, write_results
     from ssl4dp_mm.datasets.reference_layouts import make_voc_aug
     from ssl4dp_mm.utils.checkpoint_io import save_checkpoint_atomic
     configs = args.configs or default_configs()
@@ -174,8 +173,8 @@ def main(argv=None):
     ref_sec, ref_flops = rows[0][1], rows[0][2]
     lines = [
         '# Reference-scale cost: pre-training and segmentation steps, ResNet-50 (r50b-d8)', '',
-        f'{datetime.date.today()} · {platform.node()} · {platform.machine()} · '
-        f'{args.threads} threads · torch {torch.__version__} · {time.time() - started:.0f} s', '',
+        environment_line(platform.machine(), f'{args.threads} threads', versions('torch'),
+                         f'{time.time() - started:.0f} s'), '',
         f'Pre-training measured at {args.view} px views, batch {args.batch} (median of '
         f'{args.steps} steps after a warm-up; FLOPs of one step by torch.utils.flop_counter). '
         f'GPU hours: FLOPs scaled x{scale:.1f} to 224 px views at batch 16 (assumption A), at '
@@ -216,14 +215,11 @@ def main(argv=None):
               f'{args.batch} --steps {args.steps} --threads {args.threads} --seg-crop '
               f'{args.seg_crop} --tflops {args.tflops:g}`']
     text = '\n'.join(lines) + '\n'
-    with open(args.out, 'w') as f:
-        f.write(text)
     record = dict(args=vars(args), scale=scale, seg_scale=seg_scale, voc_iters=VOC_ITERS,
                   city_iters=CITY_ITERS, pretrain={osp.basename(r)[:-3]: dict(
                       sec=sec, flops=flops, error=err) for r, sec, flops, err in rows},
                   seg={f'{h}_{p}': dict(sec=sec, flops=f) for h, p, sec, f in seg_rows})
-    with open(osp.splitext(args.out)[0] + '.json', 'w') as f:
-        json.dump(record, f, indent=1)
+    write_results(args.out, text, record)
     print(text)
 
 

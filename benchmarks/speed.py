@@ -25,16 +25,14 @@ the references of the same batch, with :data:`SCALING_TARGETS` judged, written t
 Figures are reported as ratios to MMSelfSup's own MoCo v2 and DenseCL measured in the same run;
 absolute times depend on the machine and its load. The references run before each round of methods
 and after the last; with ``--repeats`` the rounds are interleaved and each config keeps its fastest
-run. The table, the issue's targets (:data:`TARGETS`) met or missed, and the spread of the runs are
+run. The table, the step-time targets (:data:`TARGETS`) met or missed, and the spread of the runs are
 printed and written to ``benchmarks/results/speed_r{depth}_{device}.md``.
 """
 import argparse
-import datetime
 import glob
 import json
 import os
 import os.path as osp
-import platform
 import resource
 import statistics
 import subprocess
@@ -43,9 +41,13 @@ import tempfile
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
+
+from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size  # noqa: E402
+from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
 MOCOV2 = 'configs/selfsup/baselines/mocov2_r18-d8_1xb8-300i_toyscenes.py'
 DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
-# the issue's targets: (ours, reference, largest ratio of step times)
+# the step-time targets: (ours, reference, largest ratio of step times)
 TARGETS = [
     ('configs/selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py', DENSECL, 1.00),
     ('configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py',
@@ -60,7 +62,7 @@ MOCODEC = 'configs/selfsup/mocodec/mocodec_r18-d8-mocofcn_1xb8-300i_toyscenes.py
 # sampled, 4096 key cells per step) and with every key cell of the batch (the exact chunked loss)
 SCALING_CONFIGS = [PLMOCO, PLMOCO + '@model.num_batch_negatives=None', PLMOCO_DEC,
                    PLMOCO_DEC + '@model.num_batch_negatives=None', MOCODEC]
-# the issue's targets at 224 px: (ours, reference, what, limit, batch); 'growth' compares the peak
+# the scaling targets at 224 px: (ours, reference, what, limit, batch); 'growth' compares the peak
 # memory growth of the batch with that of half the batch (linear: 2)
 SCALING_TARGETS = [
     (PLMOCO, DENSECL, 'time', 1.10, 32),
@@ -84,22 +86,6 @@ def split_variant(config: str):
         except (ValueError, SyntaxError):
             options[key] = value
     return path, options
-
-
-def set_view_size(node, size: int) -> int:
-    """Every random-resized crop of a pipeline (nested lists and dicts) makes ``size`` px views;
-    returns how many were set."""
-    count = 0
-    if isinstance(node, dict):
-        if node.get('type') in ('RandomResizedCropWithCoord', 'RandomResizedCrop'):
-            node['size'] = size
-            count += 1
-        for value in node.values():
-            count += set_view_size(value, size)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            count += set_view_size(item, size)
-    return count
 
 
 def widen_for_r50(model_cfg) -> None:
@@ -410,15 +396,8 @@ def run_config(cfg: str, batches: list, amps: list, args) -> list:
 
 
 def header(args, what: str) -> list:
-    import mmengine
-    import mmselfsup
-    import torch
-    device = (torch.cuda.get_device_name(0) if args.device == 'cuda' else
-              f'{os.cpu_count()} cores, {args.threads} threads')
-    return [f'# {what}', '',
-            f'{datetime.date.today()} · {platform.node()} · '
-            f'{platform.processor() or platform.machine()} · {device} · torch {torch.__version__} · '
-            f'mmengine {mmengine.__version__} · mmselfsup {mmselfsup.__version__}', '']
+    """Title and environment line of the results page (:func:`cost_header`)."""
+    return cost_header(what, args.device, args.threads)
 
 
 def main(argv=None):
@@ -517,7 +496,7 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
     by_batch = {b: r for (b, amp), r in rows.items() if amp == 'off'}
     verdicts = scaling_verdicts(by_batch) if mmselfsup_refs else []
     if any(not v.endswith('not measured in this run.') for v in verdicts):
-        lines += ['', 'Targets of the issue (at 224 px):', ''] + verdicts
+        lines += ['', 'Targets (at 224 px):', ''] + verdicts
     lines += ['', 'Noise: every run of the references.', '']
     for (batch, amp), batch_rows in sorted(rows.items()):
         lines += [f'batch {batch}{", amp" if amp == "on" else ""}: {line[2:]}'
@@ -531,11 +510,7 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
 
 
 def _write(out: str, table: str, data) -> None:
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    with open(out, 'w') as f:
-        f.write(table)
-    with open(osp.splitext(out)[0] + '.json', 'w') as f:
-        json.dump(data, f, indent=1)
+    write_results(out, table, data)
 
 
 def write_single(rows: list, refs: tuple, args) -> list:
@@ -567,7 +542,7 @@ def write_single(rows: list, refs: tuple, args) -> list:
             f'| {name} | {r["type"]} | {r["median_s"] * 1000:.0f} | {r["median_s"] / m["median_s"]:.2f}'
             f' | {r["median_s"] / d["median_s"]:.2f} | {r["peak_mb"]:.0f} | '
             f'{r["peak_mb"] / m["peak_mb"]:.2f} | {r["params_m"]:.1f} |')
-    lines += ['', 'Targets of the issue (step time, this run):', ''] + target_verdicts(rows)
+    lines += ['', 'Targets (step time, this run):', ''] + target_verdicts(rows)
     lines += ['', 'Noise: every run of the references and, with repeats, how far the runs of a method '
               'lie apart.', '']
     lines += reference_spread(rows, refs)

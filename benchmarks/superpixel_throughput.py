@@ -16,9 +16,7 @@ for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):  # o
     os.environ.setdefault(_var, '1')
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
 import os.path as osp  # noqa: E402
-import platform  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -45,25 +43,14 @@ def methods(cache_dir: str):
     ]
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f:
-            names = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    load = ', '.join(f'{x:.2f}' for x in os.getloadavg()) if hasattr(os, 'getloadavg') else '?'
-    return f'{cpu}, {os.cpu_count()} logical cores, load average {load}'
-
-
 def run(num_images: int, out: str) -> list:
     sys.path.insert(0, ROOT)
-    import skimage
     from mmengine.registry import init_default_scope
     from mmselfsup.registry import TRANSFORMS
 
     import ssl4dp_mm  # noqa: F401
+    from ssl4dp_mm.benchmarking.results_file import (cpu_description, today, versions,
+                                                     write_markdown)
     from ssl4dp_mm.datasets.toy_scenes import make_scene
     from ssl4dp_mm.datasets.transforms import mask_cache
     init_default_scope('mmselfsup')
@@ -94,15 +81,16 @@ def run(num_images: int, out: str) -> list:
              for r in rows]
     print(header)
     print('\n'.join(lines))
-    versions = (f'Python {platform.python_version()}, NumPy {np.__version__}, scikit-image '
-                f'{skimage.__version__}, OpenCV {cv2.__version__}')
+    used = versions('python', 'numpy', 'skimage', 'cv2', sep=', ',
+                    labels=dict(python='Python', numpy='NumPy', skimage='scikit-image',
+                                cv2='OpenCV'))
     text = f"""# Superpixel throughput
 
 Made by `python benchmarks/superpixel_throughput.py --num-images {num_images}` on
-{datetime.date.today().isoformat()}.
+{today()}.
 
-- Machine: {machine()}.
-- Versions: {versions}.
+- Machine: {cpu_description()}.
+- Versions: {used}.
 - {num_images} generated 224x224 toy scenes, one process, numeric libraries held to one thread; the
   time of the mask transform alone (image already decoded), after one warm-up call.
 
@@ -117,9 +105,7 @@ The cached row reads the 16-bit PNG that `tools/precompute_masks.py` writes
 full-resolution ImageNet images (about 500x375), so the area-scaled row is what a 224x224 image
 needs to get segments of the same relative size.
 """
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    with open(out, 'w') as f:
-        f.write(text)
+    write_markdown(out, text)
     print(f'written to {out}')
     return rows
 

@@ -12,26 +12,20 @@ import csv
 import glob
 import io
 import json
-import math
 import os.path as osp
 import warnings
 from collections import OrderedDict
 from typing import Dict, Iterable, List, Sequence, Tuple
 
+from ..benchmarking.statistics import mean_std
+from ..manifest import DATASETS, HEADS, PROTOCOLS
+
 RECORD_NAME = 'eval_result.json'
 REQUIRED = ('name', 'head', 'backbone', 'dataset', 'column', 'seed')
 # frozen-feature columns (tools/evaluate_frozen.py), in this order after FT-100%
 FROZEN_ORDER = ('retrieval', 'kNN', 'K-means', 'SVM mAP')
-HEAD_TITLES = {'mocofcn': 'MoCoFCN', 'psp': 'PSPNet', 'aspp': 'DeepLabv3', 'dlv3p': 'DeepLabv3+',
-               'nl': 'Non-local', 'psp256': 'PSPNet-256'}
-DATASET_TITLES = {
-    'toy': 'toy scenes',
-    'camvid': 'CamVid',
-    'voc': 'PASCAL VOC 2012 aug',
-    'cityscapes': 'Cityscapes',
-}
 RANDOM_INIT = 'random init'
-STANDARD_COLUMNS = ('FT-10%', 'LP-100%', 'FT-100%')
+STANDARD_COLUMNS = tuple(PROTOCOLS.values())
 
 
 def find_records(roots: Iterable[str]) -> List[dict]:
@@ -68,14 +62,6 @@ def deduplicate(records: Sequence[dict]) -> List[dict]:
                 continue
         latest[key] = rec
     return list(latest.values())
-
-
-def mean_std(values: Sequence[float]) -> Tuple[float, float]:
-    """Mean and sample standard deviation (n - 1; 0 for a single value)."""
-    n = len(values)
-    mean = sum(values) / n
-    std = math.sqrt(sum((v - mean)**2 for v in values) / (n - 1)) if n > 1 else 0.0
-    return mean, std
 
 
 def score(rec: dict) -> float:
@@ -142,8 +128,8 @@ def format_cell(cell: dict) -> str:
 def table_title(key: tuple, metrics: Sequence[str] = ('mIoU', )) -> str:
     head, backbone, dataset = key
     unit = 'val mIoU (%)' + ('; SVM columns: mAP (%)' if 'mAP' in metrics else '')
-    return (f'{HEAD_TITLES.get(head, head)}, {backbone}, '
-            f'{DATASET_TITLES.get(dataset, dataset)}: {unit}')
+    return (f'{HEADS[head].title if head in HEADS else head}, {backbone}, '
+            f'{DATASETS[dataset].title if dataset in DATASETS else dataset}: {unit}')
 
 
 def render_markdown(tables: 'OrderedDict[tuple, dict]') -> str:

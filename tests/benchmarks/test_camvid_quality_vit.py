@@ -1,4 +1,4 @@
-"""benchmarks/camvid_quality.py, ViT rows (issue 17): every row resolves to its ViT pre-training
+"""benchmarks/camvid_quality.py, ViT rows: every row resolves to its ViT pre-training
 config and ViT segmentation leaves, the ViT findings follow the numbers (and say "not measured"),
 and two rows (w/o dec: MoCo; w/dec: DetCon-S) run the whole chain on a CamVid-layout subset."""
 import json
@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
-from tests.benchmarks.test_camvid_quality import fake_results, load_benchmark
+from ssl4dp_mm.benchmarking import claims
+from ssl4dp_mm.benchmarking import camvid_suite as suite
+from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
+from tests.benchmarks.test_camvid_quality import fake_results, leaves, render
 from tests.conftest import ROOT
 
 WIDTHS = {'t': 192, 's': 384}
@@ -17,23 +20,22 @@ WIDTHS = {'t': 192, 's': 384}
 
 def test_vit_rows_resolve_to_existing_configs_and_leaves():
     from mmengine.config import Config
-    bench = load_benchmark()
-    assert set(bench.GROUPS['vit-all']) == set(bench.VIT)
-    assert not set(bench.PRIORITY) & set(bench.VIT)  # opt-in: not in the default run
+    assert set(suite.GROUPS['vit-all']) == set(suite.VIT)
+    assert not set(suite.PRIORITY) & set(suite.VIT)  # opt-in: not in the default run
     for group in ('vit-t', 'vit-s'):
         size = group[-1]
-        assert bench.GROUPS[group] == tuple(f'{m}-vit-{size}' for m in (
+        assert suite.GROUPS[group] == tuple(f'{m}-vit-{size}' for m in (
             'random', 'plmoco', 'mocov2', 'detcons', 'plmoco-dec', 'detcons-dec'))
-    assert bench.GROUPS['vit'] == bench.GROUPS['vit-t'] + bench.GROUPS['vit-s']
-    assert bench.expand_methods(['plmoco-vit-t', 'vit-t', 'plmoco']) == \
+    assert suite.GROUPS['vit'] == suite.GROUPS['vit-t'] + suite.GROUPS['vit-s']
+    assert CAMVID.expand(['plmoco-vit-t', 'vit-t', 'plmoco']) == \
         ['plmoco-vit-t', 'random-vit-t', 'mocov2-vit-t', 'detcons-vit-t', 'plmoco-dec-vit-t',
          'detcons-dec-vit-t', 'plmoco']
-    for name, (method, size, dec) in bench.VIT.items():
-        config, decoder, *_ = bench.METHODS[name]
+    for name, (method, size, dec) in suite.VIT.items():
+        config, decoder = ROWS[name].pretrain_config, ROWS[name].has_decoder
         assert decoder == dec and name == f'{method}{"-dec" if dec else ""}-vit-{size}'
-        head, lp, ft10 = bench.leaves(name)
+        head, lp, ft10 = leaves(name)
         tag = {'t': 't16', 's': 's16'}[size]
-        assert head == 'mocofcn' and osp.dirname(lp) == osp.dirname(ft10) == bench.SEG_VIT
+        assert head == 'mocofcn' and osp.dirname(lp) == osp.dirname(ft10) == suite.SEG_VIT
         assert osp.basename(lp) == (f'fcn_vit-{tag}_lp-100i_camvid-half.py' if dec else
                                     f'linear_vit-{tag}_lp-100i_camvid-half.py'), name
         assert osp.basename(ft10) == f'fcn_vit-{tag}_ft10-100i_camvid-half.py'
@@ -41,12 +43,13 @@ def test_vit_rows_resolve_to_existing_configs_and_leaves():
             cfg = Config.fromfile(leaf)
             assert cfg.model.backbone.embed_dims == WIDTHS[size], leaf
         assert Config.fromfile(lp).model.decode_head.num_convs == (2 if dec else 0)
-        assert bench.frozen_layer(name) == ('decoder' if dec else 'backbone.layers.11')
+        assert ROWS[name].frozen_layer == ('decoder' if dec else 'backbone.layers.11')
+        assert ROWS[name].backbone == f'vit-{tag}'
         if method == 'random':
             assert config is None
             continue
-        path = osp.join(bench.SELFSUP, config)  # as pretrain() joins it
-        assert osp.isfile(path) and osp.dirname(path) == bench.SELFSUP_VIT, name
+        path = config
+        assert osp.isfile(path) and osp.dirname(path) == suite.SELFSUP_VIT, name
         cfg = Config.fromfile(path)
         assert cfg.model.backbone.type == 'mmseg.VisionTransformer'
         assert cfg.model.backbone.embed_dims == WIDTHS[size]
@@ -58,16 +61,15 @@ def test_vit_rows_resolve_to_existing_configs_and_leaves():
             assert osp.basename(path).startswith('mocodec_vit-') and not dec
     # the frozen records of a ViT without decoder are named after its last block
     from ssl4dp_mm.evaluation import resolve_layer
-    assert resolve_layer(bench.VIT_TOKEN_LAYER) == 'stage12'
+    assert resolve_layer(suite.VIT_TOKEN_LAYER) == 'stage12'
     assert resolve_layer('backbone.layer4') == 'stage4'  # the ResNet rows' name is unchanged
 
 
 def test_vit_findings_follow_the_numbers_and_say_not_measured():
-    bench = load_benchmark()
-    results = fake_results(bench, {'mocov2-vit-t': (10., 20.), 'plmoco-vit-t': (12., 19.),
+    results = fake_results({'mocov2-vit-t': (10., 20.), 'plmoco-vit-t': (12., 19.),
                                    'plmoco-dec-vit-t': (15., 25.), 'detcons-vit-t': (9., 21.),
                                    'plmoco': (30., 40.), 'mocov2': (20., 30.)})
-    lines = bench.vit_findings(results)
+    lines = claims.vit_findings(results)
     assert len(lines) == 13
     assert lines[0] == ('- PLMoCo > MoCo on ViT-T/16 (LP-100%): holds by the means (one seed: no '
                         'spread to judge by) (PLMoCo w/o dec, ViT-T/16 12.00 vs MoCo w/o dec (mean '
@@ -81,20 +83,19 @@ def test_vit_findings_follow_the_numbers_and_say_not_measured():
     assert all(' not measured (' in line for line in lines[6:])  # no ViT-S row was run
     # the ResNet findings keep to the ResNet rows: the ViT rows are not in their level means
     assert 'mean of 1 contrastive patch-level methods 30.00 vs 1 image-level 20.00' in \
-        bench.findings(results)[2]
+        claims.findings(results)[2]
 
 
 def test_vit_findings_judged_on_lp_convex_where_rows_have_it():
     """Three pre-training seeds per row: the LP-convex lines judge by twice the combined standard
     error (computed here by hand), after the LP-100% / FT-10% lines of each kind."""
-    bench = load_benchmark()
-    results = fake_results(bench, {'mocov2-vit-s': (10., 20.), 'plmoco-vit-s': (12., 19.),
+    results = fake_results({'mocov2-vit-s': (10., 20.), 'plmoco-vit-s': (12., 19.),
                                    'plmoco-dec-vit-s': (15., 25.)})
     convex = {'mocov2-vit-s': [20., 21., 22.], 'plmoco-vit-s': [24., 25., 26.],
               'plmoco-dec-vit-s': [20., 23., 26.]}
     for name, values in convex.items():
         results[name]['runs'] = {str(k): {'lp-convex': [v]} for k, v in enumerate(values)}
-    lines = bench.vit_findings(results)
+    lines = claims.vit_findings(results)
     # per size: 3 protocols x 2 methods > MoCo, 3 decoder lines; then the non-contrastive line
     assert len(lines) == 2 * 9 + 1
     s_lines = lines[9:18]
@@ -110,24 +111,21 @@ def test_vit_findings_judged_on_lp_convex_where_rows_have_it():
     # ViT-T has no LP-convex rows: its lines say not measured
     assert all('not measured' in x for x in lines[:9] if 'LP-convex' in x)
     # no ViT row with LP-convex (only a ResNet one): the ViT lines keep LP-100% / FT-10% only
-    results = fake_results(bench, {'mocov2-vit-s': (10., 20.), 'plmoco': (30., 40.)})
+    results = fake_results({'mocov2-vit-s': (10., 20.), 'plmoco': (30., 40.)})
     results['plmoco']['lp-convex'] = [30.]
-    assert not any('LP-convex' in x for x in bench.vit_findings(results))
+    assert not any('LP-convex' in x for x in claims.vit_findings(results))
 
 
 def test_vit_findings_in_the_table_only_with_vit_rows():
-    bench = load_benchmark()
-    bench.environment = lambda: 'env'
-
     class Args:
         seeds = pretrain_seeds = [0]
         pretrain_iters = eval_iters = None
         paired_seeds = False
-    resnet = bench.write_table(fake_results(bench, {'plmoco': (30., 40.)}), Args, 60.)
+    resnet = render(fake_results({'plmoco': (30., 40.)}), Args, 60.)
     assert resnet.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU')
     assert 'ViT rows: not measured (`--methods vit`).' in resnet
     assert 'On the ViT rows' not in resnet
-    vit = bench.write_table(fake_results(bench, {'mocov2-vit-s': (10., 20.),
+    vit = render(fake_results({'mocov2-vit-s': (10., 20.),
                                                  'detcons-dec-vit-s': (12., 22.)}), Args, 60.)
     assert '| DetCon-S w/dec (FCN), ViT-S/16 | yes | region | yes | 12.00 | 22.00 |' in vit
     assert '- DetCon-S > MoCo on ViT-S/16 (LP-100%): holds by the means' in vit
@@ -135,10 +133,10 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
     assert 'ResNet rows: none in this table' in vit
     assert vit.startswith('# CamVid quality benchmark: ViT-S/16, FCN decoder or linear head, val')
     assert 'Pre-training with a decoder helps (LP-100%)' not in vit
-    assert 'The decoders of issue 14' not in vit
-    both = bench.write_table(fake_results(bench, {'plmoco': (30., 40.), 'mocov2-vit-s': (10., 20.)}),
+    assert 'The decoders beside MoCoFCN' not in vit
+    both = render(fake_results({'plmoco': (30., 40.), 'mocov2-vit-s': (10., 20.)}),
                              Args, 60.)
-    assert 'ResNet rows: none' not in both and 'The decoders of issue 14' in both
+    assert 'ResNet rows: none' not in both and 'The decoders beside MoCoFCN' in both
     assert both.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows '
                            'ViT-S/16, FCN decoder or linear head')
     assert '- Pre-training with a decoder helps (LP-100%)' in both

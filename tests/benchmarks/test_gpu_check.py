@@ -13,6 +13,7 @@ import pytest
 import torch
 from mmengine.config import Config, DictAction
 
+from ssl4dp_mm.benchmarking.camvid_suite import ROWS, VIT
 from tests.conftest import ROOT, load_tool
 
 # the rehearsal's methods: MMSelfSup's MoCo v2 (a reference), PLMoCo w/dec (whose checkpoint feeds
@@ -44,9 +45,8 @@ def run_check(tmp_path, **env):
 def test_methods_are_those_of_the_camvid_benchmark():
     """Every pre-training method of benchmarks/camvid_quality.py (ViT rows, variants of the
     pre-training options and random init aside) has a config here, and nothing else does."""
-    camvid = load_tool('camvid_quality', folder='benchmarks')
-    names = {n for n, (config, *_) in camvid.METHODS.items()
-             if config is not None and n not in camvid.VIT and n not in camvid.VARIANTS}
+    names = {n for n, row in ROWS.items()
+             if row.pretrain_config is not None and n not in VIT and row.variant_of is None}
     b = bench()
     assert names == set(b.ALL_METHODS)
     assert set(b.METHODS) == names - set(b.DECODER_VARIANTS) and len(b.METHODS) == 16

@@ -5,15 +5,15 @@ import json
 import math
 import os.path as osp
 
+from ssl4dp_mm.benchmarking.camvid_suite import DECODER_HEADS, ROWS, VIT
 from tests.conftest import ROOT, load_tool
 
 
 def test_methods_are_the_camvid_benchmarks():
     bench = load_tool('loader_throughput', folder='benchmarks')
-    camvid = load_tool('camvid_quality', folder='benchmarks')
-    heads = tuple(f'-{d}' for d in camvid.DECODER_HEADS)
-    methods = {n for n, spec in camvid.METHODS.items()
-               if spec[0] is not None and n not in camvid.VARIANTS and n not in camvid.VIT
+    heads = tuple(f'-{d}' for d in DECODER_HEADS)
+    methods = {n for n, row in ROWS.items()
+               if row.pretrain_config is not None and row.variant_of is None and n not in VIT
                and not n.endswith(heads)}
     assert set(bench.METHODS) == methods
     for config, _ in bench.METHODS.values():
