@@ -3,7 +3,6 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import ExponentialMovingAverage
 from mmselfsup.models.algorithms.base import BaseModel
 
 from ..utils.decoder import build_decoder
@@ -37,8 +36,9 @@ class EncoderDecoderSSL(BaseModel):
 
     ``encode`` gives the dense feature map that a method works on: the decoder's
     ``_forward_feature`` output when a decoder is configured (w/dec), else the backbone's output
-    ``in_index`` (w/o dec). Checkpoint keys are ``backbone.*``, ``decoder.*``, ``neck.*``, ``head.*``;
-    ``tools/convert_checkpoint.py`` maps ``decoder.*`` to the segmentation model's ``decode_head.*``.
+    ``in_index`` (w/o dec). Checkpoint keys are ``backbone.*``, ``decoder.*``, ``neck.*``,
+    ``head.*``; ``tools/convert_checkpoint.py`` maps ``decoder.*`` to the segmentation model's
+    ``decode_head.*``.
 
     Args:
         backbone (dict): Backbone config (an MMSeg ResNet or VisionTransformer, so that keys match
@@ -78,7 +78,7 @@ class EncoderDecoderSSL(BaseModel):
         return self.decoder is not None
 
     def online_modules(self) -> nn.ModuleDict:
-        """The modules a momentum encoder averages: backbone, decoder (if any), neck."""
+        """The modules a momentum or target encoder averages: backbone, decoder (if any), neck."""
         modules = dict(backbone=self.backbone)
         if self.with_decoder:
             modules['decoder'] = self.decoder
@@ -86,17 +86,13 @@ class EncoderDecoderSSL(BaseModel):
             modules['neck'] = self.neck
         return nn.ModuleDict(modules)
 
-    def build_momentum_encoder(self, momentum: float) -> ExponentialMovingAverage:
-        """An EMA copy of :meth:`online_modules` (no gradients; ``1 - momentum`` as in MoCo)."""
-        return ExponentialMovingAverage(self.online_modules(), 1 - momentum)
-
     def encode(self, img: torch.Tensor, modules: Optional[nn.ModuleDict] = None) -> torch.Tensor:
         """Dense features of ``img`` (NxCxHxW) -> NxDxhxw.
 
         Args:
             img (torch.Tensor): The images.
-            modules (nn.ModuleDict, optional): Run these (e.g. the momentum encoder's) instead of the
-                online ones. Defaults to None.
+            modules (nn.ModuleDict, optional): Run these (e.g. the momentum encoder's) instead of
+                the online ones. Defaults to None.
         """
         modules = modules if modules is not None else self.online_modules()
         check_token_grid(modules['backbone'], img)

@@ -4,7 +4,6 @@ from typing import Dict, List, Sequence
 import torch
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import image_logits
 from .moco_dec import MoCoDec
@@ -104,11 +103,7 @@ class ExemplarV2(MoCoDec):
         im_q, im_k = inputs[0], inputs[1]
         labels = self.batch_labels(data_samples).to(im_q.device)  # N
         q = self.project(im_q)  # NxC
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            k = self.project(im_k, self.encoder_k.module)  # NxC
-            k = batch_unshuffle_ddp(k, idx_unshuffle)
+        k = self.key_forward(im_k)  # NxC, no gradient
         l_pos, l_neg = image_logits(q, k, self.queue.feats)  # Nx1, NxK
         same = shares_label(labels[:, None], self.queue.labels[None, :], self.multi_label)  # NxK
         l_neg = l_neg.masked_fill(same, float('-inf'))  # not negatives: out of the denominator

@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import image_logits
 from ..utils.knn import knn_positives, knn_pull_loss, queue_similarity
@@ -73,12 +72,7 @@ class MoCoMultiCrop(MoCoDec):
         if small:  # all small crops in one pass, view-major: (S*N)x3xhxw
             h_s, q_s = self.embed(torch.cat(small))
             h_q, q = torch.cat([h_q, h_s]), torch.cat([q, q_s])  # (V*N)xD, (V*N)xC
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            h_k, k = self.embed(im_k, self.encoder_k.module)  # NxD, NxC
-            h_k = batch_unshuffle_ddp(h_k, idx_unshuffle)
-            k = batch_unshuffle_ddp(k, idx_unshuffle)
+        h_k, k = self.key_forward(im_k, self.embed)  # NxD, NxC; no gradient
 
         num_queries = q.size(0) // k.size(0)  # 1 + number of small crops
         l_pos, l_neg = image_logits(q, k.repeat(num_queries, 1), self.queue.feats)  # Mx1, MxK

@@ -2,10 +2,8 @@
 from typing import Dict, List, Optional, Tuple
 
 import torch
-import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.cell_nce import NEAR_MODES, NearCells, cell_info_nce
 from ..utils.gather import as_global_mean, batch_rand, batch_sizes, gather_rows
@@ -18,8 +16,8 @@ class PLMoCo(MomentumQueueSSL):
     """Patch-level MoCo.
 
     Both views go through the encoder (and decoder, w/dec) and a 1x1-conv projector, giving one
-    vector per feature-map cell. Each query cell is mapped back to original-image coordinates with the
-    crop/flip of its view (``coord_box``) and matched to the nearest key cell of the other view
+    vector per feature-map cell. Each query cell is mapped back to original-image coordinates with
+    the crop/flip of its view (``coord_box``) and matched to the nearest key cell of the other view
     (:func:`match_cells`; pairs farther apart than ``pos_threshold`` cell diagonals are dropped).
     For each kept query cell, InfoNCE with
 
@@ -36,8 +34,7 @@ class PLMoCo(MomentumQueueSSL):
     Other key cells of the same image within the positive radius of the query (there are several
     when the key view is zoomed in) show the same image point: with ``near_positives='exclude'``
     they are no negatives, with ``'positive'`` they are positives too (PixPro's rule, Xie et al.
-    2021, in the multi-positive InfoNCE form), with ``'negative'`` they stay negatives (the loss of
-    earlier versions).
+    2021, in the multi-positive InfoNCE form), with ``'negative'`` they stay negatives.
 
     The loss is computed in chunks of query cells (:func:`cell_info_nce`, exact loss and gradients),
     so memory holds at most ``max_logits`` logits instead of M x (N*h*w + queue), which grows with
@@ -77,22 +74,12 @@ class PLMoCo(MomentumQueueSSL):
         self.num_batch_negatives = num_batch_negatives
         self.max_logits = max_logits
 
-    def project(self, img: torch.Tensor, modules=None) -> torch.Tensor:
-        """Images -> L2-normalised cell vectors, NxCxhxw."""
-        modules = modules if modules is not None else self.online_modules()
-        return F.normalize(modules['neck']([self.encode(img, modules)])[0], dim=1)
-
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
         im_q, im_k = inputs[0], inputs[1]
         boxes = torch.stack([ds.coord_box for ds in data_samples]).to(im_q.device)  # NxVx4
         q = self.project(im_q)  # NxCxhqxwq
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            k = self.project(im_k, self.encoder_k.module)  # NxCxhkxwk
-            k = batch_unshuffle_ddp(k, idx_unshuffle)
-
+        k = self.key_forward(im_k)  # NxCxhkxwk, no gradient
         loss, num_pos = self.patch_loss(q, k, boxes)
         return dict(loss=loss, num_pos=num_pos)
 

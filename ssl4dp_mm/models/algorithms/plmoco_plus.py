@@ -1,12 +1,11 @@
 """PLMoCo+: patch-level MoCo and image-level MoCo on one encoder(-decoder)."""
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.contrast import image_logits
 from ..utils.queue import FeatureQueue
@@ -45,22 +44,15 @@ class PLMoCoPlus(PLMoCo):
                  patch_weight: float = 0.5,
                  img_weight: float = 0.5,
                  **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.img_neck = MODELS.build(img_neck)
+        # img_neck is an online module: built by the base, averaged by the momentum encoder
+        super().__init__(extra_online=dict(img_neck=img_neck), **kwargs)
         self.img_queue = FeatureQueue(img_queue_len, self.feat_dim)
         self.patch_weight = patch_weight
         self.img_weight = img_weight
-        # PLMoCo built a momentum encoder without img_neck; build it again with it
-        self.encoder_k = self.build_momentum_encoder(self.momentum)
 
-    def online_modules(self) -> nn.ModuleDict:
-        """Backbone, decoder (if any), dense projector and, once built, the image projector."""
-        modules = super().online_modules()
-        if hasattr(self, 'img_neck'):
-            modules['img_neck'] = self.img_neck
-        return modules
-
-    def project_both(self, img: torch.Tensor, modules=None):
+    def project_both(self,
+                     img: torch.Tensor,
+                     modules: Optional[nn.ModuleDict] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """Images -> normalised cell vectors NxCxhxw and image vectors NxC (one encoder pass)."""
         modules = modules if modules is not None else self.online_modules()
         feat = self.encode(img, modules)  # NxDxhxw
@@ -73,12 +65,7 @@ class PLMoCoPlus(PLMoCo):
         im_q, im_k = inputs[0], inputs[1]
         boxes = torch.stack([ds.coord_box for ds in data_samples]).to(im_q.device)  # NxVx4
         q_cells, q_img = self.project_both(im_q)  # NxCxhqxwq, NxC
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            k_cells, k_img = self.project_both(im_k, self.encoder_k.module)
-            k_cells = batch_unshuffle_ddp(k_cells, idx_unshuffle)  # NxCxhkxwk
-            k_img = batch_unshuffle_ddp(k_img, idx_unshuffle)  # NxC
+        k_cells, k_img = self.key_forward(im_k, self.project_both)  # NxCxhkxwk, NxC; no grad
 
         loss_patch, num_pos = self.patch_loss(q_cells, k_cells, boxes)
         loss_img = self.head(*image_logits(q_img, k_img, self.img_queue.feats))  # Nx1 vs NxL

@@ -5,12 +5,11 @@ import torch
 import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.amp import in_float32
 from ..utils.gather import as_global_mean
 from ..utils.patch_matching import match_cells
-from .encoder_decoder_base import EncoderDecoderSSL
+from .momentum_queue_base import MomentumQueueSSL
 
 
 @in_float32
@@ -43,7 +42,7 @@ def direction_agreement(d: torch.Tensor, valid: torch.Tensor,
 
 
 @MODELS.register_module()
-class PRCL(EncoderDecoderSSL):
+class PRCL(MomentumQueueSSL):
     """Patch-level relational contrastive learning.
 
     Two views of an image are encoded (w/dec: through the decoder) and projected per cell by a
@@ -67,30 +66,20 @@ class PRCL(EncoderDecoderSSL):
         momentum (float): Momentum of the key encoder. Defaults to 0.99.
         pos_threshold (float): Largest distance of a matched pair, in cell diagonals.
             Defaults to 0.7.
-        **kwargs: Those of :class:`EncoderDecoderSSL`: ``neck`` is a dense projector
-            (``DenseProjector``); there is no ``head``.
+        **kwargs: Those of :class:`MomentumQueueSSL` but the queue's (no queue is built):
+            ``neck`` is a dense projector (``DenseProjector``); there is no ``head``.
     """
 
     def __init__(self, momentum: float = 0.99, pos_threshold: float = 0.7, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(queue_len=None, momentum=momentum, **kwargs)
         self.pos_threshold = pos_threshold
-        self.encoder_k = self.build_momentum_encoder(momentum)
-
-    def project(self, img: torch.Tensor, modules=None) -> torch.Tensor:
-        """Images -> L2-normalised cell vectors, NxCxhxw."""
-        modules = modules if modules is not None else self.online_modules()
-        return F.normalize(modules['neck']([self.encode(img, modules)])[0], dim=1)
 
     def loss(self, inputs: List[torch.Tensor], data_samples: List[SelfSupDataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
         im_q, im_k = inputs[0], inputs[1]
         boxes = torch.stack([ds.coord_box for ds in data_samples]).to(im_q.device)  # NxVx4
         q = self.project(im_q)  # NxCxhqxwq
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            k = self.project(im_k, self.encoder_k.module)  # NxCxhkxwk
-            k = batch_unshuffle_ddp(k, idx_unshuffle)
+        k = self.key_forward(im_k)  # NxCxhkxwk, no gradient
 
         n, c, hq, wq = q.shape
         index, valid = match_cells(boxes[:, 0], boxes[:, 1], (hq, wq), tuple(k.shape[2:]),

@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
-from mmselfsup.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 
 from ..utils.cell_nce import cell_info_nce
 from ..utils.gather import as_global_mean, batch_sizes, gather_rows
@@ -55,11 +54,8 @@ class RLMoCo(RegionEncoderDecoderSSL, MomentumQueueSSL):
         ids_q, ids_k = ids[:, 0], ids[:, 1]  # NxM
         q, valid_q = self.project_regions(im_q, masks[:, 0], ids_q)  # NxMxD, NxM
         q = F.normalize(q, dim=2)
-        with torch.no_grad():
-            self.encoder_k.update_parameters(self.online_modules())
-            im_k, idx_unshuffle = batch_shuffle_ddp(im_k)  # shuffle for BatchNorm
-            feats_k = self.encode(im_k, self.encoder_k.module)
-            feats_k = batch_unshuffle_ddp(feats_k, idx_unshuffle)  # NxCxhxw
+        feats_k = self.key_forward(im_k, self.encode)  # NxCxhxw, no gradient
+        with torch.no_grad():  # the masks are in image order: pool after the unshuffle
             k, valid_k = self.region_vectors(feats_k, masks[:, 1], ids_k,
                                              self.encoder_k.module)  # NxMxD, NxM
             k = F.normalize(k, dim=2)
