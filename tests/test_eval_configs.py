@@ -8,11 +8,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from ssl4dp_mm.datasets.label_split import split_path, split_tag
-from tests.conftest import config_path, load_tool
+from ssl4dp_mm.evaluation.trained_config import apply_backbone, dataset_parts, leaf_config
+from ssl4dp_mm.manifest import HEADS
+from tests.conftest import config_path
 
-HEAD_DIRS = {'mocofcn': 'mocofcn', 'psp': 'pspnet', 'aspp': 'deeplabv3', 'dlv3p': 'deeplabv3plus',
-             'nl': 'nonlocal', 'psp256': 'pspnet256'}
-# (dataset, protocol) -> (lr, iters, cosine eta_min or None, batch, num_classes): the issue's table
+# (dataset, protocol) -> (lr, iters, cosine eta_min or None, batch, num_classes): the reference
+# protocols
 REFERENCE = {
     ('voc', 'ft10'): (0.001, 5000, None, 16, 21),
     ('voc', 'lp'): (0.03, 3000, None, 16, 21),
@@ -27,14 +28,13 @@ REFERENCE = {
     ('toy', 'lp'): (0.1, 300, None, 8, 6),
     ('toy', 'ft100'): (0.01, 300, 1e-4, 8, 6),
 }
-evaluate = load_tool('evaluate')
 
 
-@pytest.mark.parametrize('head', sorted(HEAD_DIRS))
+@pytest.mark.parametrize('head', sorted(HEADS))
 @pytest.mark.parametrize('dataset,protocol', sorted(REFERENCE))
 def test_protocol_settings(head, dataset, protocol):
     lr, iters, eta_min, batch, num_classes = REFERENCE[(dataset, protocol)]
-    cfg = Config.fromfile(evaluate.leaf_config(head, protocol, dataset))
+    cfg = Config.fromfile(leaf_config(head, protocol, dataset))
     opt = cfg.optim_wrapper.optimizer
     assert (opt.type, opt.lr, opt.momentum, opt.weight_decay) == ('SGD', lr, 0.9, 1e-4)
     assert cfg.train_cfg.max_iters == iters and cfg.train_dataloader.batch_size == batch
@@ -66,9 +66,9 @@ def _unscoped(obj):
 @pytest.mark.parametrize('dataset', ['toy', 'camvid', 'voc', 'cityscapes'])
 def test_ft10_configs_read_the_files_the_split_tool_writes(dataset):
     """The FT-10% train set = the FT-100% one with each part's ann_file its default split."""
-    full = Config.fromfile(evaluate.leaf_config('psp', 'ft100', dataset)).train_dataloader.dataset
-    part10 = Config.fromfile(evaluate.leaf_config('psp', 'ft10', dataset)).train_dataloader.dataset
-    full_parts, parts = evaluate.dataset_parts(full), evaluate.dataset_parts(part10)
+    full = Config.fromfile(leaf_config('psp', 'ft100', dataset)).train_dataloader.dataset
+    part10 = Config.fromfile(leaf_config('psp', 'ft10', dataset)).train_dataloader.dataset
+    full_parts, parts = dataset_parts(full), dataset_parts(part10)
     assert len(full_parts) == len(parts) == (2 if dataset == 'voc' else 1)
     for f, p in zip(full_parts, parts):
         root = f.data_root
@@ -85,7 +85,7 @@ VARIANT_BASES = sorted(glob.glob(config_path('_base_', 'models', '*_r*-d*_seg.py
 
 def test_variant_walk_is_not_empty():
     assert len(VARIANT_BASES) >= 15
-    assert {osp.basename(p).split('_')[0] for p in VARIANT_BASES} == set(HEAD_DIRS.values())
+    assert {osp.basename(p).split('_')[0] for p in VARIANT_BASES} == {h.folder for h in HEADS.values()}
 
 
 @pytest.mark.parametrize('path', VARIANT_BASES, ids=osp.basename)
@@ -93,10 +93,10 @@ def test_evaluate_backbone_swap_equals_the_model_base(path):
     """tools/evaluate.py --backbone X gives the model of configs/_base_/models/<head>_X_seg.py."""
     name = osp.basename(path)[:-len('_seg.py')]
     folder, backbone = name.split('_', 1)
-    head = {v: k for k, v in HEAD_DIRS.items()}[folder]
+    head = {h.folder: h.name for h in HEADS.values()}[folder]
     base = Config.fromfile(path).model
-    leaf = Config.fromfile(evaluate.leaf_config(head, 'ft100', 'voc'))
-    evaluate.apply_backbone(leaf, head, backbone)
+    leaf = Config.fromfile(leaf_config(head, 'ft100', 'voc'))
+    apply_backbone(leaf, head, backbone)
     assert leaf.model.backbone.to_dict() == base.backbone.to_dict()
     got = {k: v for k, v in leaf.model.decode_head.items() if k != 'num_classes'}
     assert got == {k: v for k, v in base.decode_head.items() if k != 'num_classes'}

@@ -19,7 +19,8 @@ import argparse
 import os.path as osp
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from ssl4dp_mm.evaluation.run import FrozenOptions
+from ssl4dp_mm.evaluation.suite import OVER_KS, SUITE_DATASETS, SUITE_PROTOCOLS, run_suite
 
 
 def _key_value(text: str):
@@ -30,8 +31,6 @@ def _key_value(text: str):
 
 
 def parse_args(argv=None):
-    from ssl4dp_mm.evaluation.run import FrozenOptions
-    from ssl4dp_mm.evaluation.suite import OVER_KS, SUITE_DATASETS, SUITE_PROTOCOLS
     d = FrozenOptions()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
@@ -75,12 +74,8 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    sys.path.insert(0, ROOT)
     args = parse_args(argv)
     import torch
-
-    from ssl4dp_mm.evaluation.run import FrozenOptions
-    from ssl4dp_mm.evaluation.suite import run_suite
     torch.set_num_threads(max(1, args.threads))
     opts = FrozenOptions(
         knn_k=args.knn_k, probe_max_iter=args.probe_max_iter,

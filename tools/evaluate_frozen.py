@@ -31,7 +31,8 @@ the dataset's ViT LP-100% leaf of its width, ``configs/seg/vit/{linear,fcn}_vit-
 the linear one without a decoder, the FCN one with). A ViT's token map is ``--layers
 backbone.layers.11`` (the last block after the final LayerNorm, class token dropped, an
 ``H/16 x W/16`` map; recorded as ``stage12``); ``decoder`` reads its FCN decoder. A timm / DINO
-checkpoint is converted first (``tools/convert_checkpoint.py ... --seg-config`` a ViT leaf).
+checkpoint is converted first (``tools/convert_checkpoint.py ... --seg-config`` a ViT leaf);
+the defaults per dataset and the ViT leaves are in ``ssl4dp_mm/evaluation/frozen_defaults.py``.
 Each run writes ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>-<layer>/seed<k>/
 eval_result.json``; ``tools/analysis/results_table.py`` shows them as extra columns (e.g.
 ``kNN (decoder)``) beside FT-10% | LP-100% | FT-100%. Existing records are skipped unless --force.
@@ -40,56 +41,20 @@ import argparse
 import os.path as osp
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-# --dataset -> (MMSeg dataset type, data root, default model config, image scale (h, w))
-DATASETS = {
-    'toy': ('ToyScenesDataset', 'data/toy_scenes', 'configs/seg/mocofcn/'
-            'mocofcn_r18-d8_lp-300i_toyscenes.py', None),
-    # the CamVid benchmark's LP-100%: images at 240x180, labels scored at 480x360
-    'camvid': ('CamVidDataset', '../shared/datasets/camvid', 'configs/seg/mocofcn/'
-               'mocofcn_r18-d8_lp-100i_camvid-half.py', (180, 240)),
-}
-NO_CHECKPOINT = ('none', 'random', 'random-init')
-# ViT checkpoints (MMSeg VisionTransformer names, backbone.layers.N.*) without --config: the ViT
-# LP-100% leaf of their width and dataset (linear head on the tokens, or the FCN decoder when the
-# checkpoint has one); --dataset -> leaf pattern ({kind}: linear / fcn, {size}: t16 / s16 / b16)
-VIT_CONFIGS = {'toy': 'configs/seg/vit/{kind}_vit-{size}_lp-300i_toyscenes.py',
-               'camvid': 'configs/seg/vit/{kind}_vit-{size}_lp-100i_camvid-half.py'}
-VIT_SIZES = {192: 't16', 384: 's16', 768: 'b16'}  # embed_dims -> size tag of the configs
-# the token map of a ViT: its last block (after the final LayerNorm), class token dropped, as an
-# H/16 x W/16 map; resolves to stage12 (ssl4dp_mm.evaluation.resolve_layer)
-VIT_TOKEN_LAYER = 'backbone.layers.11'
-
-
-def vit_default_config(dataset: str, checkpoint: str):
-    """The default config for a ViT checkpoint (see :data:`VIT_CONFIGS`), or None when the
-    checkpoint is not an MMSeg-named ViT (ResNets keep the dataset's default) or no leaf exists."""
-    from ssl4dp_mm.utils import load_checkpoint_file
-    from ssl4dp_mm.utils.checkpoint_layouts import state_dict_of
-    try:
-        state = state_dict_of(load_checkpoint_file(checkpoint))
-    except (ValueError, FileNotFoundError):
-        return None  # reported when the model loads it
-    proj = state.get('backbone.patch_embed.projection.weight')
-    if proj is None or not any(k.startswith('backbone.layers.') for k in state):
-        return None
-    size = VIT_SIZES.get(int(proj.shape[0]))
-    if size is None or dataset not in VIT_CONFIGS:
-        return None
-    has_decoder = any(k.startswith(('decoder.', 'decode_head.')) and '.conv_seg.' not in k
-                      for k in state)
-    path = osp.join(ROOT, VIT_CONFIGS[dataset].format(kind='fcn' if has_decoder else 'linear',
-                                                      size=size))
-    return path if osp.isfile(path) else None
+from ssl4dp_mm.evaluation.frozen_defaults import (FROZEN_DATASETS, VIT_TOKEN_LAYER,
+                                                  vit_default_config)
+from ssl4dp_mm.evaluation.records import NO_CHECKPOINT, default_name
+from ssl4dp_mm.evaluation.run import (DEFAULT_PROTOCOLS, PROTOCOLS, FrozenOptions, FrozenRun,
+                                      evaluate_frozen)
+from ssl4dp_mm.evaluation.stages import ROOT
 
 
 def parse_args(argv=None):
-    from ssl4dp_mm.evaluation.run import DEFAULT_PROTOCOLS, PROTOCOLS, FrozenOptions
     d = FrozenOptions()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument('checkpoint', help="checkpoint, or 'none' for random init")
-    parser.add_argument('--dataset', required=True, choices=sorted(DATASETS))
+    parser.add_argument('--dataset', required=True, choices=sorted(FROZEN_DATASETS))
     parser.add_argument('--config', help='config that builds the model (default per dataset)')
     parser.add_argument('--layers', nargs='+', default=['decoder'],
                         help='backbone.layerN (or stageN) and/or decoder; a ViT\'s token map: '
@@ -172,7 +137,7 @@ def parse_args(argv=None):
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--force', action='store_true', help='redo runs that have a record')
     args = parser.parse_args(argv)
-    dtype, root, config, scale = DATASETS[args.dataset]
+    dtype, root, config, scale = FROZEN_DATASETS[args.dataset]
     args.dataset_type = args.dataset_type or dtype
     args.data_root = osp.abspath(args.data_root or osp.join(ROOT, root))
     if args.config is None and args.checkpoint.lower() not in NO_CHECKPOINT:
@@ -190,19 +155,15 @@ def parse_args(argv=None):
         if not osp.isfile(args.checkpoint):
             parser.error(f'checkpoint {args.checkpoint!r} does not exist')
     if not args.name:
-        sys.path.insert(0, osp.join(ROOT, 'tools'))
-        from evaluate import default_name
         args.name = default_name(args.checkpoint or 'none')
     return args
 
 
 def main(argv=None):
-    sys.path.insert(0, ROOT)
     args = parse_args(argv)
     import torch
 
     from ssl4dp_mm.analysis.collect import progress_bar
-    from ssl4dp_mm.evaluation.run import FrozenOptions, FrozenRun, evaluate_frozen
     from ssl4dp_mm.analysis.results_table import build_tables, render_markdown
     torch.set_num_threads(max(1, args.threads))
     opts = FrozenOptions(

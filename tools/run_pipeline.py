@@ -3,7 +3,8 @@
     python tools/run_pipeline.py                       # embedded toy scenes, ~10 min on 2 CPU cores
     python tools/run_pipeline.py --quick               # a reduced run (smoke test, ~2 min)
 
-Steps (each one a separate ``tools/train.py`` / ``tools/test.py`` process, as a user would run them):
+Steps (each one a separate ``tools/train.py`` / ``tools/test.py`` process, as a user would run them,
+through ``ssl4dp_mm/evaluation/stages.py``):
 
 1. generate the embedded toy scenes (seeded; reused when present);
 2. pre-train PLMoCo w/dec (MoCoFCN decoder) on the training images without labels;
@@ -14,44 +15,16 @@ Steps (each one a separate ``tools/train.py`` / ``tools/test.py`` process, as a 
 """
 import argparse
 import json
-import os
 import os.path as osp
-import re
-import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
+from ssl4dp_mm.evaluation.stages import StageFailed, run_stage
+
 PRETRAIN_CFG = 'configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
 LP_CFG = 'configs/seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py'
 FT_CFG = 'configs/seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'
-_PROGRESS = re.compile(r'Iter\((train|val|test)\)\s*\[\s*(\d+)/(\d+)\](?:.*?\s(loss: [\d.]+))?')
-
-
-def run_stage(name: str, cmd: list, log_path: str) -> None:
-    """Run one step as a subprocess; show its progress on one line, keep its full log."""
-    print(f'\n==> {name}\n    $ {" ".join(cmd)}\n    log: {log_path}', flush=True)
-    start = time.time()
-    os.makedirs(osp.dirname(log_path), exist_ok=True)
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
-    env['PYTHONPATH'] = ROOT + os.pathsep + env.get('PYTHONPATH', '')
-    with open(log_path, 'w') as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, env=env)
-        for line in proc.stdout:
-            log.write(line)
-            match = _PROGRESS.search(line)
-            if match:
-                phase, it, total, loss = match.groups()
-                print(f'\r    {phase} {it}/{total} {loss or ""}  ({time.time() - start:.0f}s)   ',
-                      end='', flush=True)
-        proc.wait()
-    print(f'\r    done in {time.time() - start:.0f}s' + ' ' * 40, flush=True)
-    if proc.returncode != 0:
-        with open(log_path) as f:
-            tail = f.readlines()[-30:]
-        sys.stderr.write(''.join(tail))
-        raise SystemExit(f'step "{name}" failed (exit {proc.returncode}); full log: {log_path}')
 
 
 def data_options(data_root: str) -> list:
@@ -80,8 +53,9 @@ def seg_run(label: str, cfg: str, iters: int, load_from: str, args, py: str) -> 
         return float(json.load(f)['mIoU'])
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument('--work-dir', default='work_dirs/pipeline')
     parser.add_argument('--data-root', default='data/toy_scenes')
     parser.add_argument('--pretrain-config', default=PRETRAIN_CFG)
@@ -99,12 +73,23 @@ def main(argv=None):
         args.num_train, args.num_val = 16, 4
     args.work_dir = osp.abspath(args.work_dir)
     args.data_root = osp.abspath(args.data_root)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except StageFailed as err:
+        raise SystemExit(str(err)) from err
+
+
+def run(args) -> dict:
+    """The steps of the module docstring; returns ``{row: {'lp': mIoU, 'ft': mIoU}}``."""
     py = sys.executable
     start = time.time()
 
     print(f'==> toy scenes in {args.data_root}', flush=True)
-    sys.path.insert(0, ROOT)
-    from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
     make_toy_scenes(args.data_root, {'train': args.num_train, 'val': args.num_val}, seed=args.seed)
 
     pre_dir = osp.join(args.work_dir, 'pretrain')

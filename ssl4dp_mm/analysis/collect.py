@@ -7,9 +7,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .feature_model import DECODER, build_feature_model, describe_source
+from ..features.feature_model import DECODER, build_feature_model, describe_source
+from ..features.labelled_images import LabelledImages, find_labelled_images
 from .features import extract_features
-from .labelled_images import LabelledImages, find_labelled_images
 from .pixel_sampling import PixelSamples, sample_pixels
 
 NO_CHECKPOINT = ('none', 'random', 'random-init', '')

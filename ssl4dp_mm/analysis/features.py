@@ -1,10 +1,8 @@
 """Per-layer features at sampled pixels, and their ``.npz`` files.
 
 Resolution: the label maps are never resized to a layer's grid. Each layer's feature map is upsampled
-bilinearly to the image resolution (``align_corners=False``, as MMSeg's ``resize`` in its decode heads)
-and read only at the sampled pixels: :func:`features_at_pixels` evaluates exactly that upsampling at
-the pixel centres with ``grid_sample``, without building the full-resolution map (which for a 512-channel
-layer on a 720x960 image would take 1.4 GB).
+bilinearly to the image resolution and read only at the sampled pixels
+(:func:`ssl4dp_mm.features.features_at_pixels`).
 """
 import os
 import os.path as osp
@@ -12,35 +10,13 @@ from typing import Callable, Dict, Iterable, Optional, Sequence
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from .feature_model import DECODER, LayerFeatureModel, describe_source
-from .labelled_images import LabelledImages
+from ..features.at_pixels import features_at_pixels
+from ..features.feature_model import DECODER, LayerFeatureModel, describe_source
+from ..features.labelled_images import LabelledImages
 from .pixel_sampling import PixelSamples
 
 NPZ_KEYS = ('features', 'labels', 'class_names', 'layer', 'checkpoint', 'config')
-
-
-def features_at_pixels(feat: torch.Tensor, yx: torch.Tensor, image_size: Sequence[int]) -> torch.Tensor:
-    """Bilinearly upsampled features at given pixels.
-
-    Equal to ``F.interpolate(feat, image_size, mode='bilinear', align_corners=False)[0, :, y, x]``.
-
-    Args:
-        feat (torch.Tensor): 1xCxhxw feature map of one image.
-        yx (torch.Tensor): nx2 pixel rows and columns in the image.
-        image_size (Sequence[int]): (H, W) of the image.
-
-    Returns:
-        torch.Tensor: nxC.
-    """
-    h, w = image_size
-    # pixel centres in [-1, 1]; with align_corners=False this is interpolate's sampling grid
-    gx = (yx[:, 1].float() + 0.5) * 2 / w - 1
-    gy = (yx[:, 0].float() + 0.5) * 2 / h - 1
-    grid = torch.stack([gx, gy], -1).view(1, 1, -1, 2)  # 1x1xnx2, (x, y) order
-    out = F.grid_sample(feat, grid, mode='bilinear', padding_mode='border', align_corners=False)
-    return out[0, :, 0].t()  # nxC
 
 
 def extract_features(model: LayerFeatureModel,

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..analysis.features import features_at_pixels
+from ..features.at_pixels import features_at_pixels
 from .dense_features import DenseFeatures, upsample_scores
 from .metrics import confusion_matrix, scores_from_confusion
 

@@ -7,7 +7,7 @@ MMSeg's ``resize``) to the label map's size and arg-maxed. The images may be res
 (``img_scale``, as a test pipeline's ``Resize``) while the labels stay at their own size, as MMSeg
 does when it resizes logits back to the original shape.
 
-Layers are named as :class:`~ssl4dp_mm.analysis.LayerFeatureModel` names them (``stage1`` ..
+Layers are named as :class:`~ssl4dp_mm.features.LayerFeatureModel` names them (``stage1`` ..
 ``stage4``, ``decoder``; a ViT's last block ``stage12``); ``backbone.layerN`` / ``layerN``,
 ``backbone.layers.i`` (ViT block i) and ``decode_head`` are accepted too.
 """
@@ -21,8 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..analysis.feature_model import DECODER, LayerFeatureModel
-from ..analysis.labelled_images import LabelledImages
+from ..features.feature_model import DECODER, LayerFeatureModel
+from ..features.labelled_images import LabelledImages
 from ..models.utils.mask_pooling import downsample_mask_ids
 
 
@@ -135,7 +135,7 @@ def extract_dense_features(model: LayerFeatureModel,
     """Run the frozen model over a split (once) and keep the maps of some layers and the labels.
 
     Args:
-        model (LayerFeatureModel): From :func:`ssl4dp_mm.analysis.build_feature_model`.
+        model (LayerFeatureModel): From :func:`ssl4dp_mm.features.build_feature_model`.
         images (LabelledImages): The split; its ``resize`` is the size labels are scored at.
         layers (str | Sequence[str]): Layer name(s) (see :func:`resolve_layer`).
         img_scale (tuple[int, int], optional): (height, width) the model sees. Defaults to None

@@ -13,11 +13,11 @@ assignment of :func:`ssl4dp_mm.models.utils.mask_pooling.downsample_mask_ids`). 
 the banks of a sweep (``1024 x 10^k`` up to what exists) are nested, each holding the smaller ones.
 
 **Retrieval.** Every query cell (unit features of the scored split) finds its ``k`` most
-cosine-similar entries (exact search in blocks with :func:`.knn.chunked_topk`, on ``device``; or
-faiss' exact inner-product index when ``search='faiss'`` and faiss is installed), weights them
-``softmax(sim / temperature)`` over the ``k`` (the implementation's cross-attention, ``beta``),
-and takes the weighted sum of their distributions; the per-cell distributions are upsampled
-bilinearly to the label map and arg-maxed (see :mod:`.dense_features`); mIoU as MMSeg's
+cosine-similar entries (exact search in blocks with :func:`.knn_segmentation.chunked_topk`, on
+``device``; or faiss' exact inner-product index when ``search='faiss'`` and faiss is installed),
+weights them ``softmax(sim / temperature)`` over the ``k`` (the implementation's cross-attention,
+``beta``), and takes the weighted sum of their distributions; the per-cell distributions are
+upsampled bilinearly to the label map and arg-maxed (see :mod:`.dense_features`); mIoU as MMSeg's
 ``IoUMetric``.
 
 Where the open implementation does otherwise (each is a setting here):
@@ -42,9 +42,9 @@ import mmcv
 import numpy as np
 import torch
 
-from ..analysis.labelled_images import LabelledImages
+from ..features.labelled_images import LabelledImages
 from .dense_features import DenseFeatures, upsample_scores
-from .knn import as_rows, chunked_topk
+from .knn_segmentation import as_rows, chunked_topk
 from .metrics import (confusion_matrix, iou_match, matched_confusion, scores_from_confusion)
 
 BANK_BASE = 1024  # the sweep's smallest bank; each next one is 10 x larger
@@ -288,7 +288,7 @@ def _unit(x: torch.Tensor) -> torch.Tensor:
 
 def layer_encoder(model, layer: str) -> Callable[[torch.Tensor], torch.Tensor]:
     """``NxHxWx3`` uint8 BGR images -> ``NxCxhxw`` maps of ``layer`` of a
-    :class:`~ssl4dp_mm.analysis.LayerFeatureModel` (normalised as its config does)."""
+    :class:`~ssl4dp_mm.features.LayerFeatureModel` (normalised as its config does)."""
     device = next(model.parameters()).device
     model.eval()
 

@@ -17,7 +17,7 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 
-from ..analysis.labelled_images import LabelledImages
+from ..features.labelled_images import LabelledImages
 from ..datasets.seg_map_image_labels import image_label_from_seg_map
 
 VOC07_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',

@@ -37,7 +37,7 @@ def pooled_features(model, read_image: Callable[[int], np.ndarray], num_images: 
 
 def image_reader(labels: ImageLabels, img_scale: Optional[Tuple[int, int]] = None):
     """``read_image(i)`` for the images of ``labels`` (BGR uint8, resized to ``img_scale``)."""
-    from ..analysis.labelled_images import LabelledImages
+    from ..features.labelled_images import LabelledImages
     images = LabelledImages(labels.img_paths, [''] * len(labels.img_paths), labels.class_names)
     return lambda i: read_scaled_image(images, i, img_scale)
 

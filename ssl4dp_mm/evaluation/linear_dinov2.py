@@ -40,7 +40,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..analysis.labelled_images import LabelledImages
+from ..features.labelled_images import LabelledImages
 from .dense_features import (DenseFeatures, linear_upsampling_matrix, read_scaled_image,
                              upsample_scores)
 from .metrics import confusion_matrix, scores_from_confusion

@@ -11,15 +11,15 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..analysis.feature_model import build_feature_model
-from ..analysis.labelled_images import find_labelled_images
+from ..features.feature_model import build_feature_model
+from ..features.labelled_images import find_labelled_images
 from .clustering import kmeans_segmentation
 from .convex_probe import convex_linear_probe
 from .dense_features import DenseFeatures, extract_dense_features, resolve_layer
 from .hummingbird import BANK_BASE, SAMPLINGS, hummingbird_evaluation
 from .image_labels import labels_from_seg_maps, read_voc07_labels
 from .image_svm import image_reader, pooled_features, svm_map
-from .knn import knn_segmentation
+from .knn_segmentation import knn_segmentation
 from .linear_dinov2 import DINOV2_SCALES, dinov2_linear_probe, probe_layers, probe_variant
 from .records import PROTOCOL_COLUMNS, record_path, write_record
 from .segment_retrieval import segment_retrieval

@@ -182,8 +182,8 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
         list[dict]: The records (read back for skipped ones).
     """
     not_run = [] if not_run is None else not_run
-    from ..analysis.feature_model import build_feature_model
-    from ..analysis.labelled_images import find_labelled_images
+    from ..features.feature_model import build_feature_model
+    from ..features.labelled_images import find_labelled_images
     from .dense_features import extract_dense_features
     layers = [resolve_layer(layer) for layer in layers]
     jobs = {layer: suite_jobs(run, layer, protocols, seeds, opts, over_ks) for layer in layers}

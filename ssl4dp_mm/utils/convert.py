@@ -12,14 +12,20 @@ Accepted inputs:
 The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
 (``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares no
 key with it. Loaded non-strictly, the stem silently stays random. :func:`check_fits` refuses that
-pairing and says which backbone type to use.
+pairing and says which backbone type to use. :func:`convert_checkpoint` does the whole step
+(read, map, check against a segmentation config, write); ``tools/convert_checkpoint.py`` is its
+command line.
 """
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
 import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
 
-from .checkpoint_layouts import to_backbone_layout
+from .checkpoint_io import load_checkpoint_file, save_checkpoint_atomic
+from .checkpoint_layouts import state_dict_of, to_backbone_layout
+from .vit_layouts import fit_vit, vit_grid
 
 
 def stem_kind(keys, prefix: str = 'backbone.') -> Optional[str]:
@@ -104,3 +110,58 @@ def check_fits(converted: Dict[str, torch.Tensor],
                              f'{bad[0]!r} ({len(bad)} mismatched); pre-train and segment with the '
                              'same decode head type and settings')
     return missing, unexpected
+
+
+def convert_checkpoint(src: str, dst: str, seg_config: Optional[str] = None,
+                       verbose: bool = True) -> dict:
+    """Convert the checkpoint ``src`` into MMSeg weights at ``dst``.
+
+    With ``seg_config``, the weights are checked against the model that config builds and
+    refused when they do not fit (:func:`check_fits`); a ViT's depth, width and patch size are
+    named when they differ and its ``pos_embed`` is resized to the config's grid
+    (:func:`ssl4dp_mm.utils.vit_layouts.fit_vit`). ``dst`` is written atomically and carries
+    ``meta`` (``converted_from``, ``source_format``, ``seg_config``).
+
+    Args:
+        src (str): A pre-training checkpoint (ssl4dp_mm, MMSelfSup, torchvision,
+            facebookresearch/moco, timm / DINO ViT).
+        dst (str): The MMSeg checkpoint to write.
+        seg_config (str, optional): A segmentation config whose model must fit the weights.
+            Defaults to None (no check).
+        verbose (bool): Print what was converted, missing and ignored. Defaults to True.
+
+    Returns:
+        dict: ``source`` (the detected layout), ``missing`` and ``unexpected`` keys (empty
+        without ``seg_config``) and ``num_keys`` (tensors written).
+
+    Raises:
+        FileNotFoundError: ``src`` does not exist.
+        ValueError: The weights do not fit ``seg_config``'s model (the message names both).
+    """
+    state_dict = state_dict_of(load_checkpoint_file(src))
+    converted, source = to_seg_state_dict(state_dict)
+    report = dict(source=source, missing=[], unexpected=[], num_keys=len(converted))
+    if seg_config is not None:
+        cfg = Config.fromfile(seg_config)
+        init_default_scope(cfg.get('default_scope', 'mmseg'))
+        from mmseg.registry import MODELS
+        model_cfg = cfg.model.copy()
+        model_cfg.pop('pretrained', None)
+        model = MODELS.build(model_cfg)
+        try:
+            # a ViT: depth / width / patch size named when they differ, pos_embed resized
+            converted = fit_vit(converted, model.state_dict(), vit_grid(model.backbone),
+                                source=src)
+            missing, unexpected = check_fits(converted, model.state_dict(),
+                                             cfg.model.backbone.get('type', '?'))
+        except ValueError as err:
+            raise ValueError(f'{src} does not fit {seg_config}: {err}') from err
+        report.update(missing=missing, unexpected=unexpected)
+    meta = dict(converted_from=src, source_format=source, seg_config=seg_config)
+    save_checkpoint_atomic(dict(state_dict=converted, meta=meta), dst)
+    if verbose:
+        print(f'converted {len(converted)} tensors ({source} layout) from {src} -> {dst}')
+        if seg_config is not None:
+            print(f'  missing in checkpoint (newly initialised): {report["missing"] or "none"}')
+            print(f'  unexpected (ignored by the model): {report["unexpected"] or "none"}')
+    return report

@@ -4,14 +4,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ssl4dp_mm.analysis.feature_model import build_feature_model
-from ssl4dp_mm.analysis.features import (extract_features, features_at_pixels, load_features,
-                                         save_features)
-from ssl4dp_mm.analysis.labelled_images import find_labelled_images
+from ssl4dp_mm.analysis.features import extract_features, load_features, save_features
 from ssl4dp_mm.analysis.pixel_sampling import sample_pixels
+from ssl4dp_mm.features.at_pixels import features_at_pixels
+from ssl4dp_mm.features.feature_model import build_feature_model
+from ssl4dp_mm.features.labelled_images import find_labelled_images
 from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
+from ssl4dp_mm.utils.convert import convert_checkpoint
 from tests.analysis.conftest import PRETRAIN_NODEC_CFG
-from tests.conftest import config_path, load_tool
+from tests.conftest import config_path
 
 
 @pytest.mark.parametrize('size', [(96, 128), (37, 50)])
@@ -54,7 +55,7 @@ def test_pretrain_seg_and_converted_checkpoints(pretrain_run, seg_checkpoint, tm
                            random.backbone.state_dict()['stem.0.weight'])
     # a converted checkpoint, into the pre-training config
     converted = str(tmp_path / 'converted.pth')
-    load_tool('convert_checkpoint').convert(pretrain_run['checkpoint'], converted, verbose=False)
+    convert_checkpoint(pretrain_run['checkpoint'], converted, verbose=False)
     model = build_feature_model(pretrain_run['config'], converted)
     _assert_loaded(model, load_checkpoint_file(pretrain_run['checkpoint'])['state_dict'], 'decoder.')
 

@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ssl4dp_mm.analysis.labelled_images import find_labelled_images
 from ssl4dp_mm.analysis.pixel_sampling import sample_pixels
+from ssl4dp_mm.features.labelled_images import find_labelled_images
 
 
 def _maps(seed=0):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ssl4dp_mm.analysis.feature_model import describe_source
 from ssl4dp_mm.analysis.features import load_features
 from ssl4dp_mm.analysis.separability import read_csv
+from ssl4dp_mm.features.feature_model import describe_source
 from tests.analysis.conftest import PRETRAIN_NODEC_CFG
 from tests.conftest import config_path, load_tool
 

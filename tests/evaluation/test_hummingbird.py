@@ -12,12 +12,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ssl4dp_mm.analysis.labelled_images import LabelledImages
 from ssl4dp_mm.evaluation import (DenseFeatures, bank_from_split, bank_size_sweep,
                                   build_memory_bank, hummingbird_segmentation,
                                   patch_label_distributions, retrieve_distributions)
 from ssl4dp_mm.evaluation.hummingbird import (_BankBuilder, augmented_views, nearest_resize,
                                               random_resized_crop_box)
+from ssl4dp_mm.features.labelled_images import LabelledImages
 from tests.evaluation.helpers import blob_labels, one_hot_split, shuffled
 
 # BGR colour of each class in the colour-coded scenes below

@@ -11,12 +11,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ssl4dp_mm.analysis.feature_model import LayerFeatureModel
-from ssl4dp_mm.analysis.labelled_images import LabelledImages
 from ssl4dp_mm.evaluation import (DenseFeatures, dinov2_linear_probe, extract_dense_features,
                                   head_scores, multiscale_scores, probe_layers,
                                   train_bn_linear_head)
 from ssl4dp_mm.evaluation.linear_dinov2 import _CropSampler, poly_lr, probe_variant, resize_concat
+from ssl4dp_mm.features.feature_model import LayerFeatureModel
+from ssl4dp_mm.features.labelled_images import LabelledImages
 from tests.evaluation.helpers import blob_labels, one_hot_split, shuffled
 
 FAST = dict(iterations=150, batch_size=8, crop_size=(8, 8), lr=0.05)

@@ -61,7 +61,7 @@ def test_suite_end_to_end_and_resume(roots, tmp_path, monkeypatch):
 
     def no_model(*args, **kwargs):
         raise AssertionError('the model was built although every protocol has a record')
-    monkeypatch.setattr('ssl4dp_mm.analysis.feature_model.build_feature_model', no_model)
+    monkeypatch.setattr('ssl4dp_mm.features.feature_model.build_feature_model', no_model)
     again = suite.run_suite('random:r18', list(roots), work, **kwargs)
     assert sorted(r['created'] for r in again['records']) == sorted(r['created'] for r in records)
     assert again['table'] == out['table'] and again['not_run'] == out['not_run']

@@ -18,6 +18,7 @@ from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS as SELFSUP_MODELS
 
 from ssl4dp_mm.utils import save_checkpoint_atomic
+from ssl4dp_mm.utils.convert import convert_checkpoint
 from tests.conftest import ROOT, config_path, load_config, load_tool, train_few_iters
 
 PRE_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
@@ -60,11 +61,10 @@ def pretrained(toy_root, tmp_path_factory):
 
 
 def test_mim_test_reports_miou_for_each_head(pretrained, toy_root, tmp_path):
-    convert = load_tool('convert_checkpoint').convert
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
     for head, rel in LP_CFG.items():
         dst = str(tmp_path / f'{head}_converted.pth')
-        report = convert(pretrained[head], dst, config_path(rel), verbose=False)
+        report = convert_checkpoint(pretrained[head], dst, config_path(rel), verbose=False)
         assert report['missing'] == ['decode_head.conv_seg.weight', 'decode_head.conv_seg.bias']
         cmd = [osp.join(osp.dirname(sys.executable), 'mim'), 'test', 'mmseg', config_path(rel),
                '--checkpoint', dst, '--work-dir', str(tmp_path / head), '--cfg-options',

@@ -7,7 +7,7 @@ import os.path as osp
 import pytest
 import torch
 
-from ssl4dp_mm.analysis.feature_model import build_feature_model
+from ssl4dp_mm.features.feature_model import build_feature_model
 from tests.conftest import config_path, load_tool
 
 CFG = config_path('seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py')

@@ -8,7 +8,8 @@ import os.path as osp
 import pytest
 import torch
 
-from ssl4dp_mm.analysis.feature_model import build_feature_model
+from ssl4dp_mm.evaluation.frozen_defaults import VIT_TOKEN_LAYER, vit_default_config
+from ssl4dp_mm.features.feature_model import build_feature_model
 from tests.conftest import config_path, load_tool
 
 LINEAR = config_path('seg/vit/linear_vit-t16_lp-300i_toyscenes.py')
@@ -43,12 +44,12 @@ def test_vit_checkpoint_token_map(toy, tmp_path):
     tool = load_tool('evaluate_frozen')
     ckpt = str(tmp_path / 'vit_nodec.pth')
     model = _checkpoint(ckpt, LINEAR)
-    assert tool.vit_default_config('toy', ckpt) == LINEAR
-    assert tool.vit_default_config('camvid', ckpt) == config_path(
+    assert vit_default_config('toy', ckpt) == LINEAR
+    assert vit_default_config('camvid', ckpt) == config_path(
         'seg/vit/linear_vit-t16_lp-100i_camvid-half.py')
     assert tool.parse_args(_args(ckpt, toy, 'w')).config == LINEAR
     work = str(tmp_path / 'eval')
-    recs = tool.main(_args(ckpt, toy, work, '--layers', tool.VIT_TOKEN_LAYER, '--protocols',
+    recs = tool.main(_args(ckpt, toy, work, '--layers', VIT_TOKEN_LAYER, '--protocols',
                            'lp-convex', 'retrieval', 'knn', 'kmeans', '--name', 'vit',
                            '--backbone', 'vit-t16'))
     assert {r['column'] for r in recs} == {'LP-convex (stage12)', 'retrieval (stage12)',
@@ -59,7 +60,7 @@ def test_vit_checkpoint_token_map(toy, tmp_path):
     assert json.load(open(saved))['mIoU'] == next(r for r in recs if r['protocol'] == 'knn')['mIoU']
     # the map is the last block's patch tokens (after the final LayerNorm) as H/16 x W/16, and
     # the checkpoint's weights were loaded
-    from ssl4dp_mm.analysis.labelled_images import find_labelled_images
+    from ssl4dp_mm.features.labelled_images import find_labelled_images
     from ssl4dp_mm.evaluation import extract_dense_features
     loaded = build_feature_model(LINEAR, ckpt)
     for a, b in zip(loaded.backbone.state_dict().values(), model.backbone.state_dict().values()):
@@ -89,7 +90,7 @@ def test_vit_checkpoint_with_decoder_and_resnet_default(toy, tmp_path):
     tool = load_tool('evaluate_frozen')
     ckpt = str(tmp_path / 'vit_dec.pth')
     _checkpoint(ckpt, FCN, decoder_prefix='decoder')
-    assert tool.vit_default_config('toy', ckpt) == FCN
+    assert vit_default_config('toy', ckpt) == FCN
     work = str(tmp_path / 'eval')
     recs = tool.main(_args(ckpt, toy, work, '--layers', 'decoder', 'backbone.layers.11',
                            '--protocols', 'knn', '--name', 'vitdec'))
@@ -100,7 +101,7 @@ def test_vit_checkpoint_with_decoder_and_resnet_default(toy, tmp_path):
     model = build_feature_model(RESNET, init_seed=1)
     torch.save(dict(state_dict={f'backbone.{k}': v for k, v in
                                 model.backbone.state_dict().items()}), resnet)
-    assert tool.vit_default_config('toy', resnet) is None
+    assert vit_default_config('toy', resnet) is None
     assert tool.parse_args(_args(resnet, toy, 'w')).config == RESNET
     rec = tool.main(_args(resnet, toy, work, '--protocols', 'knn', '--layers', 'backbone.layer4'))
     assert rec[0]['layer'] == 'stage4'

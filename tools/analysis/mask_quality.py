@@ -23,7 +23,6 @@ import os.path as osp
 import platform
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MASK_TYPES = ('FelzenszwalbMasks', 'SLICMasks', 'GridMasks', 'LoadGTMasks')
 
 
@@ -78,14 +77,13 @@ def settings(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, ROOT)
     import mmcv
     from mmcv.transforms import Compose
     from mmselfsup.registry import TRANSFORMS
 
     import ssl4dp_mm  # noqa: F401  (registers the transforms)
     from ssl4dp_mm.analysis.collect import progress_bar
-    from ssl4dp_mm.analysis.labelled_images import find_labelled_images
+    from ssl4dp_mm.features.labelled_images import find_labelled_images
     from ssl4dp_mm.analysis.mask_quality import format_markdown, mask_quality
     images = find_labelled_images(args.data_root, args.split, args.dataset_type,
                                   max_images=args.max_images)

@@ -13,8 +13,6 @@ import os
 import os.path as osp
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -28,7 +26,6 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, ROOT)
     from ssl4dp_mm.analysis.results_table import (build_tables, find_records, render_csv,
                                                   render_markdown)
     missing = [r for r in args.roots if not osp.exists(r)]

@@ -201,8 +201,8 @@ def load_feature_weights(model: LayerFeatureModel, checkpoint: str) -> None:
     """Load a checkpoint's backbone (strictly) and decoder (strictly, if it has one).
 
     A checkpoint without decoder weights leaves the decoder random and records that in
-    ``model.decoder_source``; :func:`ssl4dp_mm.analysis.features.extract_features` refuses to use
-    such a decoder as a pre-trained layer.
+    ``model.decoder_source``; the feature readers of analysis and evaluation refuse to use such a
+    decoder as a pre-trained layer.
 
     Raises:
         FileNotFoundError: If ``checkpoint`` does not exist.
