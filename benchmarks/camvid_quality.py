@@ -53,20 +53,41 @@ import argparse
 import os.path as osp
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
+from ssl4dp_mm.benchmarking import camvid_report, continued_report, runner, upstream
+from ssl4dp_mm.benchmarking.camvid_continued_suite import CONTINUED
+from ssl4dp_mm.benchmarking.camvid_continued_suite import GROUPS as CONTINUED_GROUPS
+from ssl4dp_mm.benchmarking.camvid_continued_suite import ORDER, continued_suite
+from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS
+from ssl4dp_mm.benchmarking.results_file import write_results
 
-from ssl4dp_mm.benchmarking import camvid_report, runner  # noqa: E402
-from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS  # noqa: E402
-from ssl4dp_mm.benchmarking.results_file import write_results  # noqa: E402
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(ROOT, '..', 'shared', 'datasets', 'camvid'))
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'camvid_quality'))
-    parser.add_argument('--methods', nargs='+', choices=CAMVID.choices(),
-                        default=list(CAMVID.default), metavar='NAME',
+    parser.add_argument(
+        '--regime', choices=['scratch', 'continued'], default='scratch',
+        help='scratch: every method from random init (default); continued: every method '
+        'continued from the upstream MoCo v2 (built on demand, cached) with the reports\' lr ramp, '
+        'plus FT-100%% (rows: ' + ' '.join(ORDER) + '; group ramp)')
+    parser.add_argument('--upstream-dir', help='the upstream model\'s work dir (default: '
+                        '~/.cache/ssl4dp_mm/upstream/mocov2_r18_imagenet-sample_s<seed>)')
+    parser.add_argument('--upstream-data', default=upstream.DEFAULT_DATA_ROOT,
+                        help='its image folder (default ../shared/datasets/imagenet-sample)')
+    parser.add_argument('--upstream-seed', type=int, default=0)
+    parser.add_argument('--upstream-epochs', type=int, help='override its 200 epochs')
+    parser.add_argument('--upstream-options', nargs='+', default=[], metavar='KEY=VALUE',
+                        help='more --cfg-options of its training (smoke runs)')
+    parser.add_argument('--scratch-results',
+                        default=osp.join(ROOT, 'benchmarks', 'results',
+                                         'camvid_quality_seeds.json'),
+                        help='the from-random-init rows the continued page compares claims with')
+    continued_names = [n for n in ('upstream', *CONTINUED, *CONTINUED_GROUPS)
+                       if n not in CAMVID.choices()]
+    parser.add_argument('--methods', nargs='+', choices=CAMVID.choices() + continued_names,
+                        metavar='NAME',
                         help='rows (default: the ResNet rows of camvid_suite.PRIORITY); groups: '
                         + '; '.join(f'{g} = {" ".join(m)}' for g, m in GROUPS.items()
                                     if g != 'vit-all') + '; vit-all = vit and the other ViT-S '
@@ -88,7 +109,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--out',
                         default=osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'))
     args = parser.parse_args(argv)
-    args.methods = CAMVID.expand(args.methods)
+    if args.regime == 'continued':
+        args.methods = args.methods or list(ORDER)
+        if args.out == osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'):
+            args.out = osp.join(ROOT, 'benchmarks', 'results', 'camvid_continued.md')
+    else:
+        args.methods = CAMVID.expand(args.methods or list(CAMVID.default))
     args.data_root = osp.abspath(args.data_root)
     args.work_dir = osp.abspath(args.work_dir)
     for sub in ('img_dir/train', 'img_dir/val', 'ann_dir/val'):
@@ -101,8 +127,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     # the wall time adds up over interrupted, resumed and side-by-side runs of the same work dir
-    results, wall = runner.run_suite(CAMVID, args.methods, args)
-    page = camvid_report.render(results, args, wall, camvid_report.environment())
+    if args.regime == 'continued':
+        ckpt, cost = upstream.build_upstream(args.upstream_dir, args.upstream_data,
+                                             args.upstream_seed, max_epochs=args.upstream_epochs,
+                                             options=args.upstream_options)
+        suite = continued_suite(ckpt)
+        results, wall = runner.run_suite(suite, suite.expand(args.methods), args)
+        page = continued_report.render(results, args, wall, camvid_report.environment(), cost,
+                                       continued_report.load_scratch(args.scratch_results),
+                                       osp.relpath(args.scratch_results, ROOT))
+    else:
+        results, wall = runner.run_suite(CAMVID, args.methods, args)
+        page = camvid_report.render(results, args, wall, camvid_report.environment())
     print(page)
     write_results(args.out, page, results)
     runner.log(f'wrote {args.out}')

@@ -278,7 +278,9 @@ def run_row(suite: Suite, name: str, args, env: dict) -> dict:
         for pretrain_seed in row_seeds(row, args):
             run_id = run_name(row.name, pretrain_seed)
             one = {}
-            if row.pretrain_config is None:
+            if row.checkpoint:
+                checkpoint = row.checkpoint
+            elif row.pretrain_config is None:
                 checkpoint = 'none'
             else:
                 one['pretrain'] = pretrain(row, pretrain_seed, args, env)

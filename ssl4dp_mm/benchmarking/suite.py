@@ -56,6 +56,9 @@ class Row:
             pre-training; passed as ``load_from``). Defaults to None.
         variant_of (str, optional): the row this one varies (its own ``pretrain_options``): the
             two are compared, and a variant stays out of the claims' level means. Defaults to None.
+        checkpoint (str, optional): a checkpoint evaluated as it is, without pre-training (e.g.
+            the upstream model of a continued regime); ``pretrain_config`` is then None.
+            Defaults to None.
     """
 
     name: str
@@ -73,8 +76,12 @@ class Row:
     pretrain_options: Mapping[str, str] = field(default_factory=dict)
     init_checkpoint: Optional[str] = None
     variant_of: Optional[str] = None
+    checkpoint: Optional[str] = None
 
     def __post_init__(self):
+        if self.checkpoint and self.pretrain_config:
+            raise ValueError(f'row {self.name!r}: a checkpoint evaluated as is has no '
+                             'pre-training config')
         missing = [p for p in self.protocols if p not in self.leaves]
         if missing:
             raise ValueError(f'row {self.name!r}: no leaf config for protocol {missing[0]!r}')

@@ -1,0 +1,177 @@
+"""The continued regime's results page: the table (LP-100%, FT-10%, FT-100%, frozen protocols),
+the upstream model against random init, each continuation's gain over the upstream model against
+its cost, the ramp ablation, and the reports' claims judged in both regimes side by side (the
+from-scratch rows read from the from-random-init results JSON).
+"""
+import json
+import os.path as osp
+from typing import Dict, List, Optional
+
+from .camvid_continued_suite import CONTINUED, FT100, PROTOCOLS
+from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell, units,
+                     verdict)
+from .statistics import compare_values
+from .suite import FROZEN_COLUMNS, column
+
+# the reports' claims, with the protocols each is judged on in both regimes
+FT_ON_PAR = Claim('Non-contrastive methods are on par with their contrastive counterparts in '
+                  '{column} (a difference beyond the spread contradicts it)',
+                  pairs=(('plmoco-dec', 'plsiam-dec'), ))
+CLAIMS = ((DECODER_HELPS, ('lp', 'ft10', 'ft100')), (PATCH_BEATS_IMAGE, ('lp', 'lp-convex')),
+          (NON_CONTRASTIVE_TRAIL, ('lp', 'lp-convex')), (FT_ON_PAR, ('ft10', 'ft100')))
+RAMP_PAIRS = (('plmoco-dec', 'plmoco-dec-noramp'), ('plmoco-dec', 'pledmoco-dec'),
+              ('mocov2', 'mocov2-naive'))
+
+
+def _claim_rows(results: Dict[str, dict]) -> Dict[str, dict]:
+    """The rows the claims compare: methods, not baselines or ablations."""
+    return {n: r for n, r in results.items()
+            if n not in ('random', 'upstream') and CONTINUED.get(n, (0, 0, None))[2] is None}
+
+
+def claim_lines(scratch: Optional[Dict[str, dict]], continued: Dict[str, dict]) -> List[str]:
+    """A table: each claim and protocol, its verdict from random init and when continued."""
+    lines = ['| claim | from random init | continued from the upstream model |', '|---|---|---|']
+    for claim, protocols in CLAIMS:
+        for protocol in protocols:
+            label = column(protocol)
+            title = claim.title.format(column=label, probe='' if protocol == 'lp' else
+                                       f' ({label})')
+            cells = []
+            for results in (scratch, continued):
+                if results is None:
+                    cells.append('not measured')
+                    continue
+                rows = _claim_rows(results)
+                checks = claim.checks(rows, protocol)
+                cells.append(f'{verdict(checks)}: ' + '; '.join(c[2] for c in checks))
+            lines.append(f'| {title} | {cells[0]} | {cells[1]} |')
+    return lines
+
+
+def _diff_text(a_label, a, b_label, b) -> str:
+    above, beyond, diff, two_se = compare_values(a, b)
+    judged = ('one value: no spread' if beyond is None else
+              f'beyond 2 SE ({two_se:.2f})' if beyond else f'within 2 SE ({two_se:.2f})')
+    return f'{a_label} {cell(a)} vs {b_label} {cell(b)}: {diff:+.2f}, {judged}'
+
+
+def upstream_lines(results: Dict[str, dict]) -> List[str]:
+    """The upstream model against random init, per protocol."""
+    out = []
+    for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
+        a, b = units(results.get('upstream', {}), protocol), units(results.get('random', {}),
+                                                                   protocol)
+        if a and b:
+            out.append(f'- {column(protocol)}: ' + _diff_text('upstream', a, 'random init', b))
+    return out
+
+
+def gain_lines(results: Dict[str, dict], upstream_seconds: Optional[float]) -> List[str]:
+    """Each continuation's gain over the upstream model per protocol, and its cost."""
+    cols = PROTOCOLS + tuple(FROZEN_COLUMNS)
+    lines = ['| continued row | ' + ' | '.join(column(p) for p in cols)
+             + ' | continuation s | share of the upstream cost |',
+             '|---|' + '---|' * (len(cols) + 2)]
+    base = results.get('upstream', {})
+    for name, r in results.items():
+        if name not in CONTINUED:
+            continue
+        cells = []
+        for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
+            a, b = units(r, protocol), units(base, protocol)
+            if not a or not b:
+                cells.append('–')
+                continue
+            _, beyond, diff, two_se = compare_values(a, b)
+            mark = '' if beyond is None else (' *' if beyond else '')
+            cells.append(f'{diff:+.2f}{mark}')
+        seconds = r.get('pretrain', {}).get('seconds')
+        share = (f'{100 * seconds / upstream_seconds:.1f}%' if seconds and upstream_seconds
+                 else '–')
+        lines.append(f'| {r["label"]} | ' + ' | '.join(cells) + f' | {seconds or "–"} | {share} |')
+    return lines
+
+
+def ramp_lines(results: Dict[str, dict]) -> List[str]:
+    """The ramp ablation: the ramp against one lr and against the encoder at 1/100."""
+    out = []
+    for a, b in RAMP_PAIRS:
+        if a not in results or b not in results:
+            continue
+        for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
+            va, vb = units(results[a], protocol), units(results[b], protocol)
+            if va and vb:
+                out.append(f'- {column(protocol)}: ' + _diff_text(
+                    results[a]['label'], va, results[b]['label'], vb))
+    return out
+
+
+def load_scratch(path: str) -> Optional[Dict[str, dict]]:
+    """The from-random-init rows (a results JSON of ``camvid_quality.py``), or None."""
+    if not path or not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict,
+           scratch: Optional[Dict[str, dict]] = None, scratch_path: str = '') -> str:
+    """The page.
+
+    Args:
+        results (dict): row name -> its JSON record (:func:`.runner.run_row`).
+        args: the run's settings (``pretrain_seeds``, ``paired_seeds``, ``pretrain_iters``,
+            ``eval_iters``).
+        wall (float): the benchmark's wall seconds.
+        env (str): the environment line.
+        upstream (dict): the upstream model's cost record (:func:`.upstream.build_upstream`).
+        scratch (dict, optional): the from-random-init rows. Defaults to None.
+        scratch_path (str): where they came from. Defaults to ''.
+    """
+    frozen = [p for p in FROZEN_COLUMNS if any(r.get(p) for r in results.values())]
+    cols = list(PROTOCOLS) + frozen
+    up_s = upstream.get('seconds')
+    lines = [
+        '# CamVid continued regime: ResNet-18-d8 continued from an upstream MoCo v2, MoCoFCN '
+        'head, val mIoU (%)', '', env, '',
+        f'Upstream model: `{upstream.get("config")}` (MoCo v2 on the 1000 images of '
+        f'imagenet-sample, seed {upstream.get("seed")}, {upstream.get("epochs")} epochs = '
+        f'{upstream.get("iters")} iterations at batch {upstream.get("batch")}, '
+        f'{upstream.get("images_seen")} images seen; wall {(up_s or 0) / 60:.1f} min on this '
+        'machine, summed over its runs). Continuation: each method\'s CamVid config '
+        f'(`configs/selfsup/camvid/`, {args.pretrain_iters or 120} iterations at batch 16, 128 px '
+        'views) with the reports\' schedule scaled to it '
+        '(`configs/_base_/schedules/selfsup_sgd_cos_camvid-120i_from-upstream.py`: loaded '
+        'backbone from 0.1x the lr rising on a cosine, new parameters on the main cosine to 0.1x). '
+        f'Evaluation: LP-100% and FT-10% as in the from-scratch table, FT-100% '
+        f'`{osp.basename(FT100)}` (all 367 labelled images); {args.eval_iters or 100} / '
+        f'{args.eval_iters or 200} iterations. Pre-training seeds '
+        f'{", ".join(map(str, args.pretrain_seeds))}'
+        + (', each evaluated with its own seed' if args.paired_seeds else '')
+        + '; the upstream model is one run, evaluated with each seed. Cells: mean ± std over '
+        f'the seeds. Benchmark wall time: {wall / 60:.1f} min (machine-dependent).', '',
+        '| pre-training | decoder | level | ' + ' | '.join(column(p) for p in cols)
+        + ' | pre-train s | final loss |',
+        '|---|---|---|' + '---|' * len(cols) + '---|---|']
+    for r in results.values():
+        pre = r.get('pretrain', {})
+        loss = pre.get('final_loss')
+        lines.append(f'| {r["label"]} | {"yes" if r["decoder"] else "no"} | {r["level"]} | '
+                     + ' | '.join(cell(units(r, p)) for p in cols)
+                     + f' | {pre.get("seconds", "–")} | '
+                     + ('–' if loss is None else f'{loss:.3f}') + ' |'
+                     + (f' failed: {r["error"]}' if 'error' in r else ''))
+    lines += ['', 'The upstream model against random init (a difference counts beyond twice the '
+              'combined standard error, 2 SE):', '',
+              *(upstream_lines(results) or ['- not measured'])]
+    lines += ['', 'Gain of each continuation over the upstream model (row minus upstream; * '
+              'beyond 2 SE) and its cost (mean pre-training seconds; share of the upstream '
+              'model\'s wall time):', '', *gain_lines(results, up_s)]
+    ramp = ramp_lines(results)
+    lines += ['', 'The loaded parameters\' lr ramp (reports\' schedule) against one lr and '
+              'against the encoder at 1/100:', '', *(ramp or ['- not measured'])]
+    lines += ['', 'The reports\' claims in both regimes (from random init: '
+              f'`{scratch_path or "not given"}`; a comparison counts beyond 2 SE):', '',
+              *claim_lines(scratch, results)]
+    return '\n'.join(lines) + '\n'
