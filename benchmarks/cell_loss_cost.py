@@ -1,10 +1,11 @@
-"""Cost of PLMoCo's cell-level InfoNCE alone, against the batch: the unchunked logits of earlier
-versions, the chunked exact loss and the chunked loss with sampled in-batch negatives.
+"""Cost of PLMoCo's cell-level InfoNCE alone, against the batch: the unchunked logits (as
+MMSelfSup's ContrastiveHead), the chunked exact loss and the chunked loss with sampled in-batch
+negatives.
 
     python benchmarks/cell_loss_cost.py [--batch 8 16 32] [--cells 784] [--unchunked-max 16]
 
-Shapes as at 224 px views with an output-stride-8 backbone: ``--cells`` (28 x 28 = 784) query and key
-cells per image, M = K = N x cells, 128-dim vectors, a 4096-entry queue, 4096 sampled negatives.
+Shapes as at 224 px views with an output-stride-8 backbone: ``--cells`` (28 x 28 = 784) query and
+key cells per image, M = K = N x cells, 128-dim vectors, a 4096-entry queue, 4096 sampled negatives.
 Each (variant, batch) runs forward + backward in its own process; peak memory is the growth of
 the process's peak resident set over its size before the loss (inputs already made). Only the
 loss is measured here, not the step: ``benchmarks/speed.py --size 224 --batch ...`` measures whole
@@ -28,7 +29,6 @@ def measure(variant: str, batch: int, cells: int, dim: int = 128, queue_len: int
     import torch
     import torch.nn.functional as F
 
-    sys.path.insert(0, ROOT)
     from ssl4dp_mm.models.utils.cell_nce import cell_info_nce
 
     torch.manual_seed(0)
@@ -40,7 +40,7 @@ def measure(variant: str, batch: int, cells: int, dim: int = 128, queue_len: int
     with open('/proc/self/status') as f:
         before = next(int(line.split()[1]) for line in f if line.startswith('VmRSS:')) / 1024
     start = time.perf_counter()
-    if variant == 'unchunked':  # the loss before: full logits, MMSelfSup's ContrastiveHead
+    if variant == 'unchunked':  # full logits, as MMSelfSup's ContrastiveHead
         l_pos = (q * keys[pos]).sum(1, keepdim=True)
         l_batch = (q @ keys.t()).scatter(1, pos[:, None], float('-inf'))
         logits = torch.cat([l_pos, l_batch, q @ queue.t()], dim=1) / 0.2
@@ -88,7 +88,6 @@ def main():
             rows.append(json.loads(out[0][7:]) if out else
                         dict(variant=variant, batch=batch, error=proc.stderr.strip()[-300:]))
             print(rows[-1], flush=True)
-    sys.path.insert(0, ROOT)
     from ssl4dp_mm.benchmarking.results_file import environment_line, versions, write_markdown
     lines = ['# PLMoCo cell-level InfoNCE alone: forward + backward against the batch', '',
              environment_line(f'{os.cpu_count()} cores, {args.threads} threads', versions('torch')),

@@ -43,14 +43,13 @@ import copy  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import os.path as osp  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
 from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size  # noqa: E402
 from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 VOC = 'configs/selfsup/{0}/{1}_r50b-d8{2}_1xb16-20e_voc12aug_from-mocov2.py'
 # CamVid benchmark name: (config, label); a (camvid config, ) tuple marks a method without a VOC

@@ -1,5 +1,5 @@
-"""Data-pipeline throughput of each pre-training view pipeline (images/s per worker), and whether the
-config's data workers keep up with its training step.
+"""Data-pipeline throughput of each pre-training view pipeline (images/s per worker), and whether
+the config's data workers keep up with its training step.
 
     python benchmarks/pipeline_throughput.py [--configs ...] [--samples 48] [--threads 1]
         [--camvid-root ../shared/datasets/camvid] [--out benchmarks/results/pipeline_throughput.md]
@@ -10,11 +10,13 @@ labels; toy scenes and CamVid):
 
 - per worker: the config's own dataset and pipeline, in one process with one thread (torch and
   OpenCV), as a DataLoader worker runs; the median rate over ``--samples`` images after 4 warm-up;
-- step: the config's ``train_step`` at its own batch size (``benchmarks/speed.py``'s measurement, in a
-  subprocess with ``--threads``), on toy-scene images cut by the same pipeline (same tensor sizes);
-- needed: batch / step time; workers needed = needed / per-worker rate (rounded up); it keeps up when
-  the config's ``num_workers`` give at least that. On a CPU machine the workers share cores with the
-  step, so "keeps up" means the pipeline is not the limit, not that both fit on the same cores.
+- step: the config's ``train_step`` at its own batch size (``benchmarks/speed.py``'s measurement, in
+  a subprocess with ``--threads``), on toy-scene images cut by the same pipeline (same tensor
+  sizes);
+- needed: batch / step time; workers needed = needed / per-worker rate (rounded up); it keeps up
+  when the config's ``num_workers`` give at least that. On a CPU machine the workers share cores
+  with the step, so "keeps up" means the pipeline is not the limit, not that both fit on the same
+  cores.
 
 The table is printed and written (with machine, versions and date) to ``--out``; absolute rates are
 machine-dependent. The masks of these configs are computed every time (``cache_dir=None``). For the
@@ -24,17 +26,15 @@ against what a GPU consumes, see ``benchmarks/loader_throughput.py``.
 import argparse
 import json
 import math
-import os
 import os.path as osp
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
-from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
+from ssl4dp_mm.benchmarking.results_file import cost_header, write_results
 
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY = 'configs/selfsup/{}_1xb8-300i_toyscenes.py'
 CAMVID = 'configs/selfsup/camvid/{}_1xb16-120i_camvid.py'
 # (config, view pipeline)
@@ -71,9 +71,9 @@ def measure_pipeline(config: str, args) -> dict:
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
+    from mmselfsup.registry import DATASETS
 
     import ssl4dp_mm  # noqa: F401
-    from mmselfsup.registry import DATASETS
 
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
@@ -109,7 +109,8 @@ def measure_step(config: str, batch: int, args) -> float:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--configs', nargs='+', help='pre-training configs (default: one per pipeline)')
+    parser.add_argument('--configs', nargs='+',
+                        help='pre-training configs (default: one per pipeline)')
     parser.add_argument('--samples', type=int, default=48, help='images timed per pipeline')
     parser.add_argument('--steps', type=int, default=5, help='train steps timed per config')
     parser.add_argument('--threads', type=int, default=1, help='threads of the train step')
@@ -175,7 +176,8 @@ def main(argv=None):
             continue
         lines.append(
             f'| {r["config"]} | {r["data"]} | {r["pipeline"]} | {r["per_worker"]:.1f} | '
-            f'{r["step_s"] * 1000:.0f} ({r["batch"]}) | {r["needed"]:.1f} | {r["workers_needed"]} | '
+            f'{r["step_s"] * 1000:.0f} ({r["batch"]}) | {r["needed"]:.1f} | '
+            f'{r["workers_needed"]} | '
             f'{r["workers"]} | {"yes" if r["keeps_up"] else "**no**"} |')
     table = '\n'.join(lines) + '\n'
     print('\n' + table)

@@ -1,5 +1,5 @@
-"""What the reference-scale runs cost: pre-training step time of every reference config as a ratio to
-MMSelfSup's MoCo v2 on the same backbone (measured on this machine), FLOPs per step, and the GPU
+"""What the reference-scale runs cost: pre-training step time of every reference config as a ratio
+to MMSelfSup's MoCo v2 on the same backbone (measured on this machine), FLOPs per step, and the GPU
 hours they imply under a stated assumption; the same for the segmentation protocols.
 
     python benchmarks/reference_cost.py [--view 112] [--batch 2] [--steps 3] [--threads 2]
@@ -29,7 +29,6 @@ import glob
 import os.path as osp
 import platform
 import statistics
-import sys
 import tempfile
 import time
 
@@ -47,7 +46,8 @@ PROTOCOLS = {'voc': dict(ft10=5000, lp=3000, ft100=30000),
 
 
 def default_configs() -> list:
-    found = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*_r50b-d8*_voc12aug_from-mocov2.py')))
+    found = sorted(
+        glob.glob(osp.join(ROOT, 'configs/selfsup/*/*_r50b-d8*_voc12aug_from-mocov2.py')))
     rel = [osp.relpath(p, ROOT) for p in found]
     return [REFERENCE] + [r for r in rel if r != REFERENCE]
 
@@ -73,6 +73,7 @@ def pretrain_step(rel: str, data_root: str, init: str, work: str, args):
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner
     from mmselfsup.registry import MODELS
+
     from ssl4dp_mm.utils.small_run import small_pretrain_config
     init_default_scope('mmselfsup')
     cfg = small_pretrain_config(Config.fromfile(osp.join(ROOT, rel)), data_root, init, work,
@@ -95,9 +96,9 @@ def seg_step(rel: str, crop, args):
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import init_default_scope
+    from mmengine.structures import PixelData
     from mmseg.registry import MODELS
     from mmseg.structures import SegDataSample
-    from mmengine.structures import PixelData
     init_default_scope('mmseg')
     cfg = Config.fromfile(osp.join(ROOT, rel))
     cfg.model.data_preprocessor.size = crop
@@ -137,7 +138,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     import torch
     torch.set_num_threads(args.threads)
-    sys.path.insert(0, ROOT)
     import ssl4dp_mm  # noqa: F401
     from ssl4dp_mm.benchmarking.results_file import environment_line, versions, write_results
     from ssl4dp_mm.datasets.reference_layouts import make_voc_aug
@@ -197,8 +197,8 @@ def main(argv=None):
     seg_scale = {'voc': (512 / args.seg_crop) ** 2 * 8, 'cityscapes': 2 * (512 / args.seg_crop)
                  ** 2 * 8}  # measured at batch 2
     lines += ['', f'Segmentation: one training step at {args.seg_crop}x{args.seg_crop}, batch 2; '
-              'GPU hours scaled to the protocols\' crops (VOC 512x512, Cityscapes 512x1024) at batch '
-              '16 and their iterations (FT-10% as FT-100% per step).', '',
+              'GPU hours scaled to the protocols\' crops (VOC 512x512, Cityscapes 512x1024) at '
+              'batch 16 and their iterations (FT-10% as FT-100% per step).', '',
               '| head | step | CPU ms/step | GFLOP/step | VOC GPU h (FT-10% / LP / FT-100%) | '
               'Cityscapes GPU h (FT-10% / LP / FT-100%) |', '|---|---|---|---|---|---|']
     by = {(h, p): f for h, p, _, f in seg_rows}

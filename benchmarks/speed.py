@@ -14,24 +14,25 @@ joined by ``;``), so that variants of one config are measured side by side.
 Every config is measured in its own subprocess, on the same toy-scene images (the config's own data
 pipeline makes one batch, which is then reused for every step), as the median of ``--steps`` full
 ``train_step`` calls (forward, backward, optimizer) after ``--warmup`` steps. Peak memory is the
-growth of the process's peak resident set over its size before the first step on CPU or ``torch.cuda.max_memory_allocated`` on GPU.
+growth of the process's peak resident set over its size before the first step on CPU or
+``torch.cuda.max_memory_allocated`` on GPU.
 With ``--size`` the views are made at that size by the config's own pipeline (its random-resized
 crops set to ``--size``) from toy scenes drawn at 1.25x / 1.67x that size, not upsampled from 64 px
 crops. Configs that read the VOC aug or Cityscapes layout get the same scenes in that layout
-(``ssl4dp_mm.datasets.reference_layouts``). With several ``--batch`` values each batch is a round of its own (references before and
-after it) and the scaling table gives step time and peak memory against the batch, as ratios to
-the references of the same batch, with :data:`SCALING_TARGETS` judged, written to
+(``ssl4dp_mm.datasets.reference_layouts``). With several ``--batch`` values each batch is a round
+of its own (references before and after it) and the scaling table gives step time and peak memory
+against the batch, as ratios to the references of the same batch, with :data:`SCALING_TARGETS`
+judged, written to
 ``benchmarks/results/scaling_r{depth}_{device}.md``.
 Figures are reported as ratios to MMSelfSup's own MoCo v2 and DenseCL measured in the same run;
 absolute times depend on the machine and its load. The references run before each round of methods
 and after the last; with ``--repeats`` the rounds are interleaved and each config keeps its fastest
-run. The table, the step-time targets (:data:`TARGETS`) met or missed, and the spread of the runs are
-printed and written to ``benchmarks/results/speed_r{depth}_{device}.md``.
+run. The table, the step-time targets (:data:`TARGETS`) met or missed, and the spread of the runs
+are printed and written to ``benchmarks/results/speed_r{depth}_{device}.md``.
 """
 import argparse
 import glob
 import json
-import os
 import os.path as osp
 import resource
 import statistics
@@ -40,11 +41,10 @@ import sys
 import tempfile
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)  # run as a script from anywhere: the library beside it
+from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size
+from ssl4dp_mm.benchmarking.results_file import cost_header, write_results
 
-from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size  # noqa: E402
-from ssl4dp_mm.benchmarking.results_file import cost_header, write_results  # noqa: E402
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MOCOV2 = 'configs/selfsup/baselines/mocov2_r18-d8_1xb8-300i_toyscenes.py'
 DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
 # the step-time targets: (ours, reference, largest ratio of step times)
@@ -231,7 +231,8 @@ def aggregate(runs: list, refs: tuple = (MOCOV2, DENSECL)) -> list:
 
 
 def reference_spread(rows: list, refs: tuple = (MOCOV2, DENSECL)) -> list:
-    """Lines on how far the runs of the references, and of the methods run more than once, lie apart.
+    """Lines on how far the runs of the references, and of the methods run more than once, lie
+    apart.
 
     Args:
         rows (list[dict]): The rows of :func:`aggregate`.
@@ -244,7 +245,8 @@ def reference_spread(rows: list, refs: tuple = (MOCOV2, DENSECL)) -> list:
     for row in rows:
         if row['config'] in refs and len(row.get('runs_s', [])) > 1:
             times = ', '.join(f'{t * 1000:.0f}' for t in row['runs_s'])
-            lines.append(f'- {_stem(row["config"])}: {times} ms ({spread(row["runs_s"]):.0%} apart).')
+            lines.append(f'- {_stem(row["config"])}: {times} ms '
+                         f'({spread(row["runs_s"]):.0%} apart).')
     repeated = [spread(r['runs_s']) for r in rows
                 if r['config'] not in refs and len(r.get('runs_s', [])) > 1]
     if repeated:
@@ -305,7 +307,8 @@ def _current_rss_mb() -> float:
 def default_configs() -> list:
     paths = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*.py')))
     paths = [osp.relpath(p, ROOT) for p in paths]
-    paths = [p for p in paths if '/camvid/' not in p]  # CamVid configs: benchmarks/camvid_quality.py
+    # CamVid configs: benchmarks/camvid_quality.py
+    paths = [p for p in paths if '/camvid/' not in p]
     # ViTs are measured against MoCo on the same ViT (--references, docs/vit.md), not against the
     # ResNet baselines of the default run
     paths = [p for p in paths if '/vit/' not in p]
@@ -401,7 +404,8 @@ def header(args, what: str) -> list:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument('--configs', nargs='+', help='configs to measure (default: all selfsup; '
                         'with several --batch or --size: SCALING_CONFIGS)')
     parser.add_argument('--references', nargs=2, default=[MOCOV2, DENSECL],
@@ -476,7 +480,8 @@ def write_scaling(rows: dict, refs: tuple, args) -> dict:
                    f'{args.device}')
     lines += [
         f'Median of {args.steps} train steps after {args.warmup} warm-up; '
-        + (f'each config and batch in its own process, fastest of {args.repeats} run(s) per method and {args.repeats + 1} '
+        + (f'each config and batch in its own process, fastest of {args.repeats} run(s) per '
+           f'method and {args.repeats + 1} '
            'per reference (before each round and after the last).' if args.device == 'cpu' else
            f'one process per config (all batches and AMP settings in it, peak statistics reset '
            f'in between), fastest of {args.repeats} run(s).')
@@ -526,12 +531,15 @@ def write_single(rows: list, refs: tuple, args) -> list:
         f'Median of {args.steps} train steps after {args.warmup} warm-up, fastest of '
         f'{args.repeats} run(s) per method and {args.repeats + 1} per reference (run before each '
         'round of methods and after the last), one batch of toy scenes '
-        '(64 px crops) reused. Ratios are ours / MMSelfSup\'s, measured in the same run. **Absolute '
-        'figures are machine-dependent** (and noisy on shared machines); the ratios are the result.',
-        f'Peak memory: {"peak RSS growth during the steps" if args.device == "cpu" else "max CUDA allocation"}.',
-        *([f'ResNet-50: backbone depth 50 and every 512-channel input after it widened to 2048 '
+        '(64 px crops) reused. Ratios are ours / MMSelfSup\'s, measured in the same run. '
+        '**Absolute figures are machine-dependent** (and noisy on shared machines); the ratios are '
+        'the result.',
+        'Peak memory: '
+        f'{"peak RSS growth during the steps" if args.device == "cpu" else "max CUDA allocation"}.',
+        *(['ResNet-50: backbone depth 50 and every 512-channel input after it widened to 2048 '
            '(``widen_for_r50``); config names keep their r18 stem.'] if args.depth == 50 else []),
-        '', '| config | model | ms/step | x MoCo v2 | x DenseCL | peak MB | x MoCo v2 mem | params (M) |',
+        '', '| config | model | ms/step | x MoCo v2 | x DenseCL | peak MB | x MoCo v2 mem '
+        '| params (M) |',
         '|---|---|---|---|---|---|---|---|']
     for r in rows:
         name = _stem(r['config'])
@@ -539,16 +547,18 @@ def write_single(rows: list, refs: tuple, args) -> list:
             lines.append(f'| {name} | failed: {r["error"]} | | | | | | |')
             continue
         lines.append(
-            f'| {name} | {r["type"]} | {r["median_s"] * 1000:.0f} | {r["median_s"] / m["median_s"]:.2f}'
+            f'| {name} | {r["type"]} | {r["median_s"] * 1000:.0f} | '
+            f'{r["median_s"] / m["median_s"]:.2f}'
             f' | {r["median_s"] / d["median_s"]:.2f} | {r["peak_mb"]:.0f} | '
             f'{r["peak_mb"] / m["peak_mb"]:.2f} | {r["params_m"]:.1f} |')
     lines += ['', 'Targets (step time, this run):', ''] + target_verdicts(rows)
-    lines += ['', 'Noise: every run of the references and, with repeats, how far the runs of a method '
-              'lie apart.', '']
+    lines += ['', 'Noise: every run of the references and, with repeats, how far the runs of a '
+              'method lie apart.', '']
     lines += reference_spread(rows, refs)
     table = '\n'.join(lines) + '\n'
     print('\n' + table)
-    out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'speed_r{args.depth}_{args.device}.md')
+    out = args.out or osp.join(ROOT, 'benchmarks', 'results',
+                               f'speed_r{args.depth}_{args.device}.md')
     _write(out, table, rows)
     return rows
 

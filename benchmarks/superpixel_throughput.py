@@ -17,7 +17,6 @@ for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):  # o
 
 import argparse  # noqa: E402
 import os.path as osp  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
@@ -44,13 +43,11 @@ def methods(cache_dir: str):
 
 
 def run(num_images: int, out: str) -> list:
-    sys.path.insert(0, ROOT)
     from mmengine.registry import init_default_scope
     from mmselfsup.registry import TRANSFORMS
 
     import ssl4dp_mm  # noqa: F401
-    from ssl4dp_mm.benchmarking.results_file import (cpu_description, today, versions,
-                                                     write_markdown)
+    from ssl4dp_mm.benchmarking.results_file import cpu_description, today, versions, write_markdown
     from ssl4dp_mm.datasets.toy_scenes import make_scene
     from ssl4dp_mm.datasets.transforms import mask_cache
     init_default_scope('mmselfsup')

@@ -6,21 +6,22 @@ Everything here is applied once, when ``ssl4dp_mm`` is imported (configs reach i
 1. ``mmselfsup.engine.runner``: MMSelfSup 1.0.0 names this module as the location of its RUNNERS,
    RUNNER_CONSTRUCTORS and LOOPS registries, but never ships it. mmengine <= 0.7.0 swallowed the
    ImportError; from 0.7.1 on, building any runner in the ``mmselfsup`` scope dies with
-   ``ModuleNotFoundError: No module named 'mmselfsup.engine.runner'``. An empty module under that name
-   is exactly what the old behaviour amounted to.
+   ``ModuleNotFoundError: No module named 'mmselfsup.engine.runner'``. An empty module under that
+   name is exactly what the old behaviour amounted to.
 2. Safe checkpoint loading under torch >= 2.6: ``torch.load`` defaults to ``weights_only=True`` and
-   mmengine 0.10.7 calls it without the argument, so loading any checkpoint that mmengine itself wrote
-   fails. Instead of switching the safety off, the handful of types such checkpoints carry are
+   mmengine 0.10.7 calls it without the argument, so loading any checkpoint that mmengine itself
+   wrote fails. Instead of switching the safety off, the handful of types such checkpoints carry are
    allow-listed. ``builtins.getattr`` (used to pickle the bound statistics methods of mmengine's
-   ``HistoryBuffer``) is replaced by :func:`restricted_getattr`, which resolves only those attributes.
+   ``HistoryBuffer``) is replaced by :func:`restricted_getattr`, which resolves only those
+   attributes.
 3. A clear message, instead of ``No module named 'mmcv._ext'``, when mmcv was installed without its
    compiled ops (``mmcv-lite`` or a wheel built for another torch): MMSegmentation imports
    ``mmcv.ops`` at import time.
 4. NumPy 2 (the pinned stack uses NumPy 1; this keeps newer images such as a GPU machine's working):
    mmcv 2.0.1's ``adjust_hue`` adds ``np.uint8(hue_factor * 255)`` to the hue channel, which NumPy 2
    refuses for a negative factor (``OverflowError: Python integer -21 out of bounds for uint8``)
-   inside MMSelfSup's ``ColorJitter``. :func:`adjust_hue` does the same cyclic shift modulo 256 and is
-   put in its place only when NumPy >= 2 is installed.
+   inside MMSelfSup's ``ColorJitter``. :func:`adjust_hue` does the same cyclic shift modulo 256 and
+   is put in its place only when NumPy >= 2 is installed.
 """
 import importlib
 import pickle

@@ -9,13 +9,14 @@ from mmengine.registry import DefaultScope
 import ssl4dp_mm  # noqa: F401  (shims + registries)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-# Subprocesses (tools/dist_train.sh, torchrun) call `python`: make that this interpreter, also when the
-# tests run as `.venv/bin/python -m pytest` without an activated environment.
+# Subprocesses (tools/dist_train.sh, torchrun) call `python`: make that this interpreter, also when
+# the tests run as `.venv/bin/python -m pytest` without an activated environment.
 os.environ['PATH'] = osp.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', '')
 CAMVID_ROOT = osp.join(osp.dirname(ROOT), 'shared', 'datasets', 'camvid')
 # The slow end-to-end runs beyond the default subset (every reference config at ResNet-50, the toy
 # decoder variants after the first of each method): skipped unless selected with -m reference_full.
-# Here, not in tests/reference/conftest.py, so that the marker skips wherever the tests are run from.
+# Here, not in tests/reference/conftest.py, so that the marker skips wherever the tests are
+# run from.
 FULL = 'reference_full'
 
 
@@ -70,7 +71,8 @@ def toy_root(tmp_path_factory):
 def camvid_root():
     """The real CamVid copy beside the project, or a skip with the reason."""
     if not osp.isdir(osp.join(CAMVID_ROOT, 'img_dir', 'train')):
-        pytest.skip(f'real CamVid data not found at {CAMVID_ROOT} (see ../shared/datasets/README.md)')
+        pytest.skip(f'real CamVid data not found at {CAMVID_ROOT} '
+                    '(see ../shared/datasets/README.md)')
     return CAMVID_ROOT
 
 

@@ -11,8 +11,8 @@ from mmseg.registry import MODELS as SEG_MODELS
 from ssl4dp_mm.utils.convert import check_fits, to_seg_state_dict
 from tests.conftest import config_path, load_config, train_few_iters
 
-# the toy-scene baselines; the ResNet-50 reference baselines (VOC aug / Cityscapes layouts, continued
-# from a MoCo v2 checkpoint) run end to end in tests/reference
+# the toy-scene baselines; the ResNet-50 reference baselines (VOC aug / Cityscapes layouts,
+# continued from a MoCo v2 checkpoint) run end to end in tests/reference
 BASELINES = sorted(
     osp.relpath(p, config_path())
     for p in glob.glob(config_path('selfsup', 'baselines', '*_toyscenes.py')))

@@ -12,8 +12,9 @@ from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
 
 
 def test_import_registers_the_plugin():
-    from mmselfsup.registry import MODELS, TRANSFORMS, DATASETS
-    from mmseg.registry import DATASETS as SEG_DATASETS, MODELS as SEG_MODELS
+    from mmseg.registry import DATASETS as SEG_DATASETS
+    from mmseg.registry import MODELS as SEG_MODELS
+    from mmselfsup.registry import DATASETS, MODELS, TRANSFORMS
     for name in ('MoCoDec', 'PLMoCo', 'DenseProjector'):
         assert MODELS.get(name) is not None, name
     for name in ('RandomResizedCropWithCoord', 'RandomFlipWithCoord', 'MultiViewWithCoord',
@@ -91,6 +92,7 @@ def test_adjust_hue_matches_mmcv_under_numpy1(backend):
     """The NumPy-2-safe hue shift equals mmcv's own under the pinned NumPy 1, including negative
     factors (where NumPy 1 wrapped around and NumPy 2 raises)."""
     import mmcv
+
     from ssl4dp_mm.compat import adjust_hue
     if int(np.__version__.split('.')[0]) >= 2:
         pytest.skip('mmcv.adjust_hue itself is the broken reference under NumPy 2')

@@ -55,7 +55,8 @@ def test_optimizer_groups_carry_the_encoder_multiplier(rel):
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     base_lr = cfg.optim_wrapper.optimizer.lr
     lrs = _lr_by_name(model, wrapper)
-    assert any(n.startswith('backbone.') for n in lrs) and any(n.startswith('decoder.') for n in lrs)
+    assert any(n.startswith('backbone.') for n in lrs)
+    assert any(n.startswith('decoder.') for n in lrs)
     for name, lr in lrs.items():
         want = base_lr * 0.01 if name.startswith('backbone.') else base_lr
         assert lr == pytest.approx(want), name
@@ -90,6 +91,7 @@ def test_reference_groups_scale_both_curves_of_the_continued_schedule(method, da
     sched = PARAM_SCHEDULERS.build(dict(
         type=sched_cfg.type, optimizer=wrapper, T_max=100, eta_min_ratio=sched_cfg.eta_min_ratio,
         start_factor=sched_cfg.start_factor, by_epoch=False, begin=0, end=100))
+
     def check(t):
         lr = {bool(g['loaded']): g['lr'] for g in groups}
         main, rise = sched.main_factor(t), sched.rise_factor(t)

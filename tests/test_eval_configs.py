@@ -85,7 +85,8 @@ VARIANT_BASES = sorted(glob.glob(config_path('_base_', 'models', '*_r*-d*_seg.py
 
 def test_variant_walk_is_not_empty():
     assert len(VARIANT_BASES) >= 15
-    assert {osp.basename(p).split('_')[0] for p in VARIANT_BASES} == {h.folder for h in HEADS.values()}
+    assert ({osp.basename(p).split('_')[0] for p in VARIANT_BASES}
+            == {h.folder for h in HEADS.values()})
 
 
 @pytest.mark.parametrize('path', VARIANT_BASES, ids=osp.basename)

@@ -196,7 +196,7 @@ def main(argv=None):
                               args.device, progress=lambda d: progress_bar(d, 'img'))
     if records:
         print('\n' + render_markdown(build_tables([dict(r, _path=r.get('config', '?'))
-                                                    for r in records])))
+                                                   for r in records])))
     return records
 
 

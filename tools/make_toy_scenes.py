@@ -1,4 +1,7 @@
-"""Generate the embedded default dataset: python tools/make_toy_scenes.py [--root data/toy_scenes]."""
+"""Generate the embedded default dataset.
+
+    python tools/make_toy_scenes.py [--root data/toy_scenes]
+"""
 import argparse
 
 from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes

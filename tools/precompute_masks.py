@@ -37,9 +37,10 @@ def _mask_transform_index(pipeline: list) -> int:
 
 def _work(job):
     """Compute and write the masks of some images (runs in a worker process)."""
-    import ssl4dp_mm  # noqa: F401  (registers the transforms in a fresh worker)
     from mmcv.transforms import Compose
     from mmselfsup.registry import TRANSFORMS
+
+    import ssl4dp_mm  # noqa: F401  (registers the transforms in a fresh worker)
 
     init_default_scope('mmselfsup')
     load_cfgs, mask_cfg, infos, overwrite = job
@@ -67,8 +68,9 @@ def precompute(cfg: Config,
         dict: ``total`` images, ``written``, ``skipped``, ``seconds``, the transform's ``index`` in
         the pipeline, its ``method_key`` and ``cache_dir``.
     """
-    import ssl4dp_mm  # noqa: F401
     from mmselfsup.registry import DATASETS, TRANSFORMS
+
+    import ssl4dp_mm  # noqa: F401
     init_default_scope('mmselfsup')
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
     pipeline = list(dataset_cfg.pop('pipeline'))

@@ -38,7 +38,6 @@ def parse_args(argv=None):
 
 def main(argv=None):
     parser, args = parse_args(argv)
-    sys.path.insert(0, ROOT)
     from ssl4dp_mm.manifest import REFERENCE_DATA, reference_row, reference_rows, row_commands
     if args.list:
         print('\n'.join(row.id for row in reference_rows()))

@@ -1,6 +1,7 @@
 """Test a checkpoint with a config, like MMSeg's tools/test.py (``mim test mmseg`` works too).
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out-metrics FILE.json] [--cfg-options ...]
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out-metrics FILE.json] \
+        [--cfg-options ...]
 """
 import argparse
 import json

@@ -13,6 +13,6 @@ randomness = dict(seed=0)
 # Single-process runs are unchanged (the Runner converts only when distributed). SyncBN needs CUDA:
 # tools/train.py drops it for CPU (gloo) processes; `--sync-bn none` keeps per-process BatchNorm.
 sync_bn = 'torch'
-# Generator states go into checkpoints so that a resumed run continues bit-exactly (docs/hardening.md).
-# A config that sets its own custom_hooks should list this hook too.
+# Generator states go into checkpoints so that a resumed run continues bit-exactly
+# (docs/hardening.md). A config that sets its own custom_hooks should list this hook too.
 custom_hooks = [dict(type='RNGStateHook')]

@@ -67,7 +67,8 @@ def add_runtime_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--threads', type=int, default=1,
         help='CPU threads (torch, t-SNE). 1 is the default: a 96x128 image takes ~0.05 s on one '
-        'thread, and on a busy machine more threads were up to 10x slower (spinning OpenMP workers)')
+        'thread, and on a busy machine more threads were up to 10x slower (spinning OpenMP '
+        'workers)')
 
 
 def apply_threads(args: argparse.Namespace) -> None:
@@ -101,10 +102,11 @@ def load_split(args: argparse.Namespace, split: str) -> Tuple[LabelledImages, Pi
     samples = sample_pixels(images.read_label, len(images), len(images.class_names),
                             args.num_per_class, seed=args.seed, ignore_index=args.ignore_index,
                             progress=progress_bar(f'sampling {split} pixels', 'img'))
-    short = [images.class_names[c] for c in np.flatnonzero(samples.class_counts < args.num_per_class)]
+    short = [images.class_names[c]
+             for c in np.flatnonzero(samples.class_counts < args.num_per_class)]
     if short:
-        print(f'note: in {split}, these classes have fewer than {args.num_per_class} pixels and are '
-              f'taken whole: {short}')
+        print(f'note: in {split}, these classes have fewer than {args.num_per_class} pixels and '
+              f'are taken whole: {short}')
     return images, samples
 
 

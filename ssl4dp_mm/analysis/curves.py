@@ -6,7 +6,8 @@ configs) a training line looks like ``{"lr": .., "loss": .., "iter": 20, "step":
 every ``LoggerHook.interval`` iterations, values smoothed over the log window) and a validation line
 like ``{"aAcc": .., "mIoU": 10.25, "mAcc": .., "step": 20, ...}`` (no ``iter``; mIoU in percent).
 Both are plotted against ``step``, which is the iteration there. (With ``by_epoch=True`` the
-validation ``step`` is the epoch, so this module's x axis is only meaningful for iteration-based runs.)
+validation ``step`` is the epoch, so this module's x axis is only meaningful for iteration-based
+runs.)
 
 A work dir that was resumed holds one timestamp folder per launch; they are read oldest first, and a
 later launch replaces every record of the earlier ones from its own first step on (a resumed run

@@ -1,7 +1,7 @@
 """Per-layer features at sampled pixels, and their ``.npz`` files.
 
-Resolution: the label maps are never resized to a layer's grid. Each layer's feature map is upsampled
-bilinearly to the image resolution and read only at the sampled pixels
+Resolution: the label maps are never resized to a layer's grid. Each layer's feature map is
+upsampled bilinearly to the image resolution and read only at the sampled pixels
 (:func:`ssl4dp_mm.features.features_at_pixels`).
 """
 import os
@@ -23,7 +23,8 @@ def extract_features(model: LayerFeatureModel,
                      images: LabelledImages,
                      samples: PixelSamples,
                      layers: Sequence[str],
-                     progress: Optional[Callable[[Iterable], Iterable]] = None) -> Dict[str, np.ndarray]:
+                     progress: Optional[Callable[[Iterable], Iterable]] = None
+                     ) -> Dict[str, np.ndarray]:
     """Features of every requested layer at the sampled pixels.
 
     Args:
@@ -44,8 +45,9 @@ def extract_features(model: LayerFeatureModel,
     if (DECODER in layers and model.decoder_source == 'random init'
             and model.backbone_source != 'random init'):
         raise ValueError(f'{model.backbone_source!r} has no decoder weights (decoder.* or '
-                         'decode_head.*), so layer "decoder" would be a random decoder on a trained '
-                         'backbone; ask for backbone stages only, or use a w/dec checkpoint')
+                         'decode_head.*), so layer "decoder" would be a random decoder on a '
+                         'trained backbone; ask for backbone stages only, or use a w/dec '
+                         'checkpoint')
     wrap = progress or (lambda it: it)
     model.eval()
     device = next(model.parameters()).device
@@ -65,8 +67,8 @@ def save_features(path: str, features: np.ndarray, samples: PixelSamples, images
     """Write one layer's features with everything needed to read them back.
 
     Keys: ``features`` (NxC float32), ``labels`` (N), ``class_names`` (K), ``layer``, ``checkpoint``
-    (path, '' for random init), ``source`` (short name), ``config``, ``image_index`` (N), ``yx`` (Nx2,
-    pixel rows/columns), ``image_paths``, ``class_counts`` (K, pixels available), ``seed``,
+    (path, '' for random init), ``source`` (short name), ``config``, ``image_index`` (N), ``yx``
+    (Nx2, pixel rows/columns), ``image_paths``, ``class_counts`` (K, pixels available), ``seed``,
     ``palette`` (Kx3, or empty).
     """
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)

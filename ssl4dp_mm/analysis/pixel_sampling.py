@@ -1,14 +1,14 @@
 """Class-balanced, seeded sampling of labelled pixels over a set of images.
 
 For every class, up to ``num_per_class`` pixels are drawn uniformly *without replacement* from all
-pixels of that class in all images (the ignore label is never drawn). This is done in two passes that
-never hold all pixel positions at once: pass 1 counts each class per image; the per-image quotas are
-one multivariate hypergeometric draw (exactly the image distribution of a uniform draw over the pooled
-pixels); pass 2 draws each image's quota from its own pixels. Classes with fewer pixels than asked are
-taken whole, and that shortfall is reported.
+pixels of that class in all images (the ignore label is never drawn). This is done in two passes
+that never hold all pixel positions at once: pass 1 counts each class per image; the per-image
+quotas are one multivariate hypergeometric draw (exactly the image distribution of a uniform draw
+over the pooled pixels); pass 2 draws each image's quota from its own pixels. Classes with fewer
+pixels than asked are taken whole, and that shortfall is reported.
 
-The samples depend only on the label maps and the seed, never on a model, so every checkpoint and every
-layer is looked at on the very same pixels.
+The samples depend only on the label maps and the seed, never on a model, so every checkpoint and
+every layer is looked at on the very same pixels.
 """
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
@@ -47,7 +47,8 @@ def sample_pixels(read_label: Callable[[int], np.ndarray],
     Args:
         read_label (Callable[[int], np.ndarray]): Returns label map ``i`` (HxW int).
         num_images (int): Number of label maps.
-        num_classes (int): Number of classes (labels are ``0 .. num_classes - 1`` or ``ignore_index``).
+        num_classes (int): Number of classes (labels are ``0 .. num_classes - 1`` or
+            ``ignore_index``).
         num_per_class (int): Pixels per class.
         seed (int): Seed of the draw. Defaults to 0.
         ignore_index (int): Label never drawn. Defaults to 255.

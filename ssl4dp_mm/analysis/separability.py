@@ -74,15 +74,16 @@ def format_markdown(table: Dict[str, Dict[str, Optional[float]]], layers: Sequen
     return '\n'.join(lines)
 
 
-def write_csv(path: str, table: Dict[str, Dict[str, Optional[float]]], layers: Sequence[str]) -> str:
+def write_csv(path: str, table: Dict[str, Dict[str, Optional[float]]],
+              layers: Sequence[str]) -> str:
     """Write the table as CSV (accuracies in [0, 1], empty cell for a missing layer)."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w', newline='') as f:
         writer = csv.writer(f)
         writer.writerow(['checkpoint', *layers])
         for name, row in table.items():
-            writer.writerow(
-                [name] + ['' if row.get(layer) is None else f'{row[layer]:.6f}' for layer in layers])
+            writer.writerow([name] + ['' if row.get(layer) is None else f'{row[layer]:.6f}'
+                                      for layer in layers])
     return path
 
 

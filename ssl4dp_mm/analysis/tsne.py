@@ -66,7 +66,8 @@ def tsne_embed(features: np.ndarray,
         return tsne.fit_transform(x).astype(np.float32)
 
 
-def class_colours(num_classes: int, palette: Optional[Sequence[Sequence[int]]] = None) -> np.ndarray:
+def class_colours(num_classes: int,
+                  palette: Optional[Sequence[Sequence[int]]] = None) -> np.ndarray:
     """Kx3 colours in [0, 1]: the dataset palette if it has one, else matplotlib's tab10/tab20."""
     if palette is not None and len(palette) >= num_classes:
         return np.asarray(palette[:num_classes], dtype=np.float64) / 255.0

@@ -91,11 +91,11 @@ for _decoder, _title in DECODER_LABELS.items():
 # views: a quarter of them)
 VARIANTS = {
     'plmoco-dec-nearneg': ('plmoco-dec', {'model.near_positives': 'negative'},
-                           'PLMoCo w/dec, near cells negatives (before)'),
+                           'PLMoCo w/dec, near cells as negatives'),
     'plmoco-nearneg': ('plmoco', {'model.near_positives': 'negative'},
-                       'PLMoCo w/o dec, near cells negatives (before)'),
+                       'PLMoCo w/o dec, near cells as negatives'),
     'plmocoplus-dec-nearneg': ('plmocoplus-dec', {'model.near_positives': 'negative'},
-                               'PLMoCo+ w/dec, near cells negatives (before)'),
+                               'PLMoCo+ w/dec, near cells as negatives'),
     'plmoco-dec-nearpos': ('plmoco-dec', {'model.near_positives': 'positive'},
                            'PLMoCo w/dec, near cells positives'),
     'plmoco-dec-neg1024': ('plmoco-dec', {'model.num_batch_negatives': '1024'},

@@ -7,7 +7,7 @@ side it is told by the sign of the difference, and says so. A row's record is th
 :func:`.runner.run_row`.
 """
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from .camvid_suite import DECODER_LABELS, PROTOCOLS, ROWS, VIT, VIT_SIZES
 from .statistics import compare_values, mean, spearman, std, twice_combined_se

@@ -6,16 +6,16 @@ pictures are the toy scenes' textured objects (:func:`ssl4dp_mm.datasets.toy_sce
 their classes mapped to VOC or Cityscapes ids. Layouts, exactly as MMSeg's ``PascalVOCDataset`` /
 ``CityscapesDataset`` and our self-supervised configs read them::
 
-    <root>/VOCdevkit/VOC2012/                      make_voc_aug(root) returns this folder
-        JPEGImages/2007_000000.jpg ...             every image (train, aug and val)
-        SegmentationClass/<name>.png               VOC's own labels (palette PNG, 255 = void)
-        SegmentationClassAug/<name>.png            SBD's labels as MMSeg's voc_aug.py writes them
-        ImageSets/Segmentation/train.txt           VOC train (labels in SegmentationClass)
-        ImageSets/Segmentation/aug.txt             SBD minus VOC train and val (SegmentationClassAug)
-        ImageSets/Segmentation/val.txt             VOC val
-        ImageSets/Segmentation/train_aug.txt       train + aug: the images of self-supervised runs
+    <root>/VOCdevkit/VOC2012/                    make_voc_aug(root) returns this folder
+        JPEGImages/2007_000000.jpg ...           every image (train, aug and val)
+        SegmentationClass/<name>.png             VOC's own labels (palette PNG, 255 = void)
+        SegmentationClassAug/<name>.png          SBD's labels as MMSeg's voc_aug.py writes them
+        ImageSets/Segmentation/train.txt         VOC train (labels in SegmentationClass)
+        ImageSets/Segmentation/aug.txt           SBD minus VOC train and val (SegmentationClassAug)
+        ImageSets/Segmentation/val.txt           VOC val
+        ImageSets/Segmentation/train_aug.txt     train + aug: the images of self-supervised runs
 
-    <root>/cityscapes/                             make_cityscapes(root) returns this folder
+    <root>/cityscapes/                           make_cityscapes(root) returns this folder
         leftImg8bit/{train,val}/<city>/<city>_000000_000019_leftImg8bit.png
         gtFine/{train,val}/<city>/<city>_000000_000019_gtFine_labelTrainIds.png  (0..18, 255)
 
@@ -101,7 +101,7 @@ def make_voc_aug(root: str,
     if _stamp_ok(voc, signature):
         return voc
     folders = {k: osp.join(voc, k) for k in ('JPEGImages', 'SegmentationClass',
-                                              'SegmentationClassAug', 'ImageSets/Segmentation')}
+                                             'SegmentationClassAug', 'ImageSets/Segmentation')}
     for folder in folders.values():
         os.makedirs(folder, exist_ok=True)
     palette = _voc_palette()

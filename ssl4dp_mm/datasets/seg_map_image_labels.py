@@ -5,8 +5,8 @@ from typing import List, Sequence
 
 import numpy as np
 from mmengine.dataset import BaseDataset
-from PIL import Image
 from mmselfsup.registry import DATASETS
+from PIL import Image
 
 LABEL_TYPES = ('multi_hot', 'dominant')
 

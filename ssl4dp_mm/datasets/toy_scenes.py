@@ -1,9 +1,9 @@
 """The embedded default data: small, seeded scenes of textured regions with per-pixel labels.
 
-Each image is a background with several objects (ellipses, rectangles, polygons) drawn on top of each
-other. A class is a *material*: a texture family (stripes, checkers, dots, fine noise, smooth
-gradient) with a typical colour. Colours are jittered per object strongly enough that classes overlap
-in colour, so a model has to look at texture too. Written in MMSegmentation's layout::
+Each image is a background with several objects (ellipses, rectangles, polygons) drawn on top of
+each other. A class is a *material*: a texture family (stripes, checkers, dots, fine noise, smooth
+gradient) with a typical colour. Colours are jittered per object strongly enough that classes
+overlap in colour, so a model has to look at texture too. Written in MMSegmentation's layout::
 
     root/img_dir/{train,val}/scene_00000.png   (RGB, 8 bit)
     root/ann_dir/{train,val}/scene_00000.png   (class index, 8 bit)

@@ -25,8 +25,8 @@ from mmengine.registry import OPTIM_WRAPPERS, OPTIMIZERS
 from mmselfsup.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
 
 from ..utils.checkpoint_io import load_checkpoint_file
-from ..utils.checkpoint_layouts import (state_dict_of, to_backbone_layout,
-                                        to_timm_backbone_layout, variant_name)
+from ..utils.checkpoint_layouts import (state_dict_of, to_backbone_layout, to_timm_backbone_layout,
+                                        variant_name)
 from ..utils.convert import stem_kind
 from ..utils.vit_layouts import fit_vit, vit_grid
 

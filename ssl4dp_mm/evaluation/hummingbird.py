@@ -45,7 +45,7 @@ import torch
 from ..features.labelled_images import LabelledImages
 from .dense_features import DenseFeatures, upsample_scores
 from .knn_segmentation import as_rows, chunked_topk
-from .metrics import (confusion_matrix, iou_match, matched_confusion, scores_from_confusion)
+from .metrics import confusion_matrix, iou_match, matched_confusion, scores_from_confusion
 
 BANK_BASE = 1024  # the sweep's smallest bank; each next one is 10 x larger
 SAMPLINGS = ('uniform', 'per_image')
@@ -507,7 +507,7 @@ def hummingbird_segmentation(bank: MemoryBank,
                                             bank_chunk, device, search)
         sweep.append(dict(bank_size=int(len(feats)), **distribution_scores(query, cell_dists)))
     return dict({key: sweep[-1][key] for key in ('mIoU', 'aAcc', 'IoU', 'mIoU_iou_matched',
-                                                   'bank_size')},
+                                                 'bank_size')},
                 sweep=sweep, k=k, temperature=temperature, search=search,
                 total_entries=bank.total, **bank.settings)
 

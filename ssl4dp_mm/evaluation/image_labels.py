@@ -17,8 +17,8 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 
-from ..features.labelled_images import LabelledImages
 from ..datasets.seg_map_image_labels import image_label_from_seg_map
+from ..features.labelled_images import LabelledImages
 
 VOC07_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',
                  'cow', 'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant',

@@ -4,9 +4,10 @@ One builder serves pre-training and segmentation alike, because both hold the sa
 
 - a pre-training config (``EncoderDecoderSSL``: ``model.backbone``, ``model.decoder``) or a
   segmentation config (MMSeg ``EncoderDecoder``: ``model.backbone``, ``model.decode_head``);
-- a pre-training checkpoint (``backbone.*``, ``decoder.*``; neck, head, momentum encoder and queue are
-  ignored), an MMSeg checkpoint or a converted one (``backbone.*``, ``decode_head.*``; ``conv_seg`` is
-  ignored), or a torchvision ResNet (mapped by :func:`ssl4dp_mm.utils.to_seg_state_dict`);
+- a pre-training checkpoint (``backbone.*``, ``decoder.*``; neck, head, momentum encoder and queue
+  are ignored), an MMSeg checkpoint or a converted one (``backbone.*``, ``decode_head.*``;
+  ``conv_seg`` is ignored), or a torchvision ResNet (mapped by
+  :func:`ssl4dp_mm.utils.to_seg_state_dict`);
 - no checkpoint at all: the config's own initialisation, the "random init" baseline.
 
 The layers are named ``stage1`` ... ``stage4`` (the backbone's outputs, ``out_indices`` + 1) and
@@ -34,7 +35,8 @@ class LayerFeatureModel(nn.Module):
         stage_names (Sequence[str]): Names of the backbone outputs, in order.
         mean (Sequence[float]): Per-channel mean (of the channel order the model sees).
         std (Sequence[float]): Per-channel std.
-        bgr_to_rgb (bool): Whether to flip BGR images (as read by mmcv/cv2) to RGB. Defaults to True.
+        bgr_to_rgb (bool): Whether to flip BGR images (as read by mmcv/cv2) to RGB. Defaults to
+            True.
     """
 
     def __init__(self,
@@ -92,8 +94,8 @@ class LayerFeatureModel(nn.Module):
         """Raise a ValueError naming any layer the model does not have."""
         unknown = [name for name in layers if name not in self.layer_names]
         if unknown:
-            hint = (' (the config has no decoder: a w/o dec pre-training config, or a model without '
-                    'decode_head)' if DECODER in unknown else '')
+            hint = (' (the config has no decoder: a w/o dec pre-training config, or a model '
+                    'without decode_head)' if DECODER in unknown else '')
             raise ValueError(f'unknown layer(s) {unknown}{hint}; this model has {self.layer_names}')
 
 
@@ -231,7 +233,8 @@ def _load_strict(module: nn.Module, state_dict: Dict[str, torch.Tensor], path: s
     for k, v in state_dict.items():
         if k in own and tuple(own[k].shape) != tuple(v.shape):
             raise ValueError(f'{path!r} does not fit the config: {prefix}{k} has shape '
-                             f'{tuple(v.shape)} in the checkpoint, {tuple(own[k].shape)} in the model')
+                             f'{tuple(v.shape)} in the checkpoint, {tuple(own[k].shape)} in the '
+                             'model')
     missing = [k for k in own if k not in state_dict]
     unexpected = [k for k in state_dict if k not in own]
     if missing or unexpected:

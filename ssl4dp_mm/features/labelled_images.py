@@ -1,7 +1,8 @@
 """Labelled images in MMSegmentation's layout (``img_dir/<split>``, ``ann_dir/<split>``).
 
 The class names, palette and file suffixes come from a registered MMSeg dataset class (its
-``METAINFO`` and its ``__init__`` defaults), so ``ToyScenesDataset`` and ``CamVidDataset`` work by name.
+``METAINFO`` and its ``__init__`` defaults), so ``ToyScenesDataset`` and ``CamVidDataset`` work by
+name.
 """
 import inspect
 import os
@@ -55,9 +56,9 @@ class LabelledImages:
         label = label.astype(np.int64)
         bad = (label >= len(self.class_names)) & (label != self.ignore_index)
         if bad.any():
-            raise ValueError(f'label map {path!r} holds value {int(label[bad][0])}, which is neither '
-                             f'a class index (< {len(self.class_names)}) nor the ignore index '
-                             f'{self.ignore_index}')
+            raise ValueError(f'label map {path!r} holds value {int(label[bad][0])}, which is '
+                             f'neither a class index (< {len(self.class_names)}) nor the ignore '
+                             f'index {self.ignore_index}')
         return label
 
     def read_image(self, i: int) -> np.ndarray:

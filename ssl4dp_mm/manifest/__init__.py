@@ -8,12 +8,11 @@ from .commands import (EVAL_WORK_DIR, by_hand_commands, evaluate_commands, row_c
                        table_command, train_command)
 from .heads import HEADS, Head, head_of
 from .methods import METHODS, REPORT_DECODERS, Method, method_of
-from .protocols import (DATASETS, PROTOCOLS, SegDataset, leaf_config, protocol_column,
-                        protocol_iters)
-from .reference_rows import (NODEC_EVAL_HEADS, REFERENCE_DATA, REFERENCE_DATASETS,
-                             ReferenceData, ReferenceRow, all_pretrain_rows, all_seg_leaves,
-                             pretrain_config, pretrain_epochs, pretrain_iters, reference_row,
-                             reference_rows, seg_config)
+from .protocols import DATASETS, PROTOCOLS, SegDataset, leaf_config, protocol_column, protocol_iters
+from .reference_rows import (NODEC_EVAL_HEADS, REFERENCE_DATA, REFERENCE_DATASETS, ReferenceData,
+                             ReferenceRow, all_pretrain_rows, all_seg_leaves, pretrain_config,
+                             pretrain_epochs, pretrain_iters, reference_row, reference_rows,
+                             seg_config)
 
 __all__ = [
     'HEADS', 'Head', 'head_of', 'METHODS', 'Method', 'method_of', 'REPORT_DECODERS', 'DATASETS',

@@ -50,4 +50,3 @@ def by_hand_commands(row: ReferenceRow, protocol: str) -> List[str]:
             f'python tools/train.py {leaf} --work-dir {work}{NEXT}'
             '--cfg-options load_from=mmseg.pth',
             f'python tools/test.py {leaf} {work}/iter_{iters}.pth']
-

@@ -142,8 +142,3 @@ def row_seeds(row: dict) -> str:
 def row_runs(row: dict) -> int:
     """The number of runs behind a row's cells (the longest of its protocols' value lists)."""
     return max((len(row[key]) for key, _ in PROTOCOL_COLUMNS if key in row), default=0)
-
-
-def clean_label(label: str) -> str:
-    """A row label for a table: the benchmark's ``' (before)'`` marker of a variant dropped."""
-    return label.replace(' (before)', '')

@@ -18,22 +18,24 @@ def load_checkpoint_file(path: str) -> Dict[str, Any]:
 
     Raises:
         FileNotFoundError: If ``path`` does not exist.
-        ValueError: If the file is not a checkpoint (not a torch file, a planted pickle, not a dict).
+        ValueError: If the file is not a checkpoint (not a torch file, a planted pickle, not a
+            dict).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint {path!r} does not exist')
     try:
         ckpt = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as err:  # torch raises many types for a non-checkpoint (IndexError, ...)
-        raise ValueError(f'{path!r} is not a loadable checkpoint (loaded with weights_only=True, so '
-                         f'arbitrary pickled objects are refused): {err}') from err
+        raise ValueError(f'{path!r} is not a loadable checkpoint (loaded with weights_only=True, '
+                         f'so arbitrary pickled objects are refused): {err}') from err
     if not isinstance(ckpt, dict):
         raise ValueError(f'{path!r} holds a {type(ckpt).__name__}, not a checkpoint dict')
     return ckpt
 
 
 def save_checkpoint_atomic(obj: Any, path: str) -> None:
-    """``torch.save`` to a temporary file beside ``path``, then rename: never a half-written file."""
+    """``torch.save`` to a temporary file beside ``path``, then rename: never a half-written
+    file."""
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix='.tmp-', suffix='.pth', dir=folder)

@@ -3,9 +3,9 @@
 The checkpoints people hold for "continue from MoCo v2" come in four layouts, and those for
 "continue from DINO" in two more (timm, dino):
 
-============== ============================================ =========================================
+============== ============================================ ========================================
 layout         keys                                         where from
-============== ============================================ =========================================
+============== ============================================ ========================================
 ``moco``       ``module.encoder_q.conv1.weight``, ...,      facebookresearch/moco (and DenseCL's
                ``module.encoder_q.fc.*``, ``module.queue``  official code): ``{'state_dict': ...}``
 ``torchvision`` ``conv1.weight``, ``layer1.0.conv1.weight``, torchvision's model zoo, or any bare
@@ -16,7 +16,7 @@ layout         keys                                         where from
 ``timm``       ``cls_token``, ``pos_embed``,                timm ViTs; DINO's released backbones
                ``patch_embed.proj.*``, ``blocks.N.*``       (``dino_deitsmall16_pretrain.pth``)
 ``dino``       ``teacher``: ``backbone.blocks.N.*``, ...    DINO's training ``checkpoint.pth``
-============== ============================================ =========================================
+============== ============================================ ========================================
 
 :func:`to_backbone_layout` maps any of them to our model's key names: the query encoder of ``moco``
 and the bare ``torchvision`` keys go under ``backbone.`` (the classifier ``fc.*`` is dropped: it is

@@ -10,8 +10,8 @@ Accepted inputs:
   detected and mapped by :mod:`ssl4dp_mm.utils.checkpoint_layouts`.
 
 The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
-(``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares no
-key with it. Loaded non-strictly, the stem silently stays random. :func:`check_fits` refuses that
+(``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares
+no key with it. Loaded non-strictly, the stem silently stays random. :func:`check_fits` refuses that
 pairing and says which backbone type to use. :func:`convert_checkpoint` does the whole step
 (read, map, check against a segmentation config, write); ``tools/convert_checkpoint.py`` is its
 command line.
@@ -70,13 +70,14 @@ def check_fits(converted: Dict[str, torch.Tensor],
         backbone_type (str): The config's backbone type, for messages. Defaults to '?'.
 
     Returns:
-        tuple[list[str], list[str]]: Missing keys (in the model, not in the checkpoint) and unexpected
-        keys (in the checkpoint, not in the model).
+        tuple[list[str], list[str]]: Missing keys (in the model, not in the checkpoint) and
+        unexpected keys (in the checkpoint, not in the model).
 
     Raises:
-        ValueError: If the ResNet stems differ (plain vs deep), a backbone key is missing, the decoder
-            does not fit the head (missing or unexpected ``decode_head`` keys other than ``conv_seg``),
-            or any shared key has another shape. The message names the first offending key.
+        ValueError: If the ResNet stems differ (plain vs deep), a backbone key is missing, the
+            decoder does not fit the head (missing or unexpected ``decode_head`` keys other than
+            ``conv_seg``), or any shared key has another shape. The message names the first
+            offending key.
     """
     ckpt_stem, model_stem = stem_kind(converted), stem_kind(model_state)
     if ckpt_stem and model_stem and ckpt_stem != model_stem:
@@ -84,9 +85,9 @@ def check_fits(converted: Dict[str, torch.Tensor],
                if ckpt_stem == 'deep' else
                "type='mmseg.ResNet' (plain stem, MMSeg's r18b/r50b; our r18b-d8 / r50b-d8 bases)")
         raise ValueError(
-            f'stem mismatch: the checkpoint has a {ckpt_stem}-stem ResNet but the config\'s backbone '
-            f'{backbone_type} has a {model_stem} stem, so the stem would silently stay random. '
-            f'Use backbone {use} in the segmentation config.')
+            f'stem mismatch: the checkpoint has a {ckpt_stem}-stem ResNet but the config\'s '
+            f'backbone {backbone_type} has a {model_stem} stem, so the stem would silently stay '
+            f'random. Use backbone {use} in the segmentation config.')
     for k, v in converted.items():
         if k in model_state and tuple(model_state[k].shape) != tuple(v.shape):
             # same layer names, other widths (e.g. PSPNet 128 vs PSPNet-256): a decoder mismatch
@@ -94,7 +95,8 @@ def check_fits(converted: Dict[str, torch.Tensor],
                     if k.startswith('decode_head.') else '')
             raise ValueError(f'{what}shape mismatch at {k!r} (the first mismatched key): '
                              f'checkpoint {tuple(v.shape)} vs model {tuple(model_state[k].shape)}')
-    missing = [k for k in model_state if k not in converted and not k.endswith('num_batches_tracked')]
+    missing = [k for k in model_state
+               if k not in converted and not k.endswith('num_batches_tracked')]
     unexpected = [k for k in converted if k not in model_state]
     missing_backbone = [k for k in missing if k.startswith('backbone.')]
     if missing_backbone and any(k.startswith('backbone.') for k in converted):

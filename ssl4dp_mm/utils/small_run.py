@@ -84,7 +84,8 @@ def small_pretrain_config(cfg: Config, data_root: str, init_checkpoint: str, wor
     cfg.work_dir = work_dir
     cfg.experiment_name = f'test_{osp.basename(work_dir)}'
     if cfg.get('visualizer'):
-        cfg.visualizer.name = cfg.experiment_name  # one visualizer per Runner (mmengine shares by name)
+        # one visualizer per Runner (mmengine shares by name)
+        cfg.visualizer.name = cfg.experiment_name
     return cfg
 
 

@@ -46,8 +46,10 @@ def test_pretrain_seg_and_converted_checkpoints(pretrain_run, seg_checkpoint, tm
     assert random.backbone_source == random.decoder_source == 'random init'
     # pre-training layout: backbone.* / decoder.* (momentum encoder, neck, queue ignored)
     model = build_feature_model(pretrain_run['config'], pretrain_run['checkpoint'])
-    _assert_loaded(model, load_checkpoint_file(pretrain_run['checkpoint'])['state_dict'], 'decoder.')
-    # MMSeg layout, built from the segmentation config: backbone.* / decode_head.* (conv_seg dropped)
+    _assert_loaded(model, load_checkpoint_file(pretrain_run['checkpoint'])['state_dict'],
+                   'decoder.')
+    # MMSeg layout, built from the segmentation config: backbone.* / decode_head.* (conv_seg
+    # dropped)
     seg_sd = load_checkpoint_file(seg_checkpoint['checkpoint'])['state_dict']
     model = build_feature_model(seg_checkpoint['config'], seg_checkpoint['checkpoint'])
     _assert_loaded(model, seg_sd, 'decode_head.')
@@ -57,7 +59,8 @@ def test_pretrain_seg_and_converted_checkpoints(pretrain_run, seg_checkpoint, tm
     converted = str(tmp_path / 'converted.pth')
     convert_checkpoint(pretrain_run['checkpoint'], converted, verbose=False)
     model = build_feature_model(pretrain_run['config'], converted)
-    _assert_loaded(model, load_checkpoint_file(pretrain_run['checkpoint'])['state_dict'], 'decoder.')
+    _assert_loaded(model, load_checkpoint_file(pretrain_run['checkpoint'])['state_dict'],
+                   'decoder.')
 
 
 def test_random_init_is_seeded_and_decoder_independent(pretrain_run):
@@ -78,7 +81,8 @@ def test_bad_checkpoints(pretrain_run, tmp_path):
     cfg = pretrain_run['config']
     missing = {k: v for k, v in sd.items() if k != 'backbone.layer4.1.conv2.weight'}
     save_checkpoint_atomic(dict(state_dict=missing), str(tmp_path / 'missing.pth'))
-    with pytest.raises(ValueError, match=r'missing\.pth.*missing backbone\.layer4\.1\.conv2\.weight'):
+    with pytest.raises(ValueError,
+                       match=r'missing\.pth.*missing backbone\.layer4\.1\.conv2\.weight'):
         build_feature_model(cfg, str(tmp_path / 'missing.pth'))
     plain = {k: v for k, v in sd.items() if not k.startswith('backbone.stem.')}  # torchvision-like
     plain.update({'backbone.conv1.weight': torch.zeros(64, 3, 7, 7),
@@ -99,7 +103,8 @@ def test_extract_features_matches_direct_computation(pretrain_run, toy_root, tmp
     samples = sample_pixels(images.read_label, len(images), len(images.class_names), 15, seed=0)
     model = build_feature_model(pretrain_run['config'], pretrain_run['checkpoint'])
     feats = extract_features(model, images, samples, ['stage1', 'decoder'])
-    assert feats['stage1'].shape == (len(samples), 64) and feats['decoder'].shape == (len(samples), 256)
+    assert feats['stage1'].shape == (len(samples), 64)
+    assert feats['decoder'].shape == (len(samples), 256)
     # independent: normalise by hand, run backbone and decoder, upsample the whole map, index it
     i = int(samples.image_index[0])
     rows = np.flatnonzero(samples.image_index == i)

@@ -5,8 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from ssl4dp_mm.analysis.mask_quality import (best_ious, gt_segments, mask_quality,
-                                             parse_mask_spec)
+from ssl4dp_mm.analysis.mask_quality import best_ious, gt_segments, mask_quality, parse_mask_spec
 from ssl4dp_mm.datasets.transforms import GridMasks
 from tests.conftest import config_path, load_tool
 

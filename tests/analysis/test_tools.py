@@ -76,7 +76,7 @@ def test_plot_curves_of_real_runs(pretrain_run, tmp_path):
     out = load_tool('analysis/plot_curves').main([
         '--group', 'pre-training', '--run', 'PLMoCo w/dec', pretrain_run['work_dir'],
         '--run', 'same, as a file', glob.glob(osp.join(pretrain_run['work_dir'], '*', 'vis_data',
-                                                     'scalars.json'))[0],
+                                                       'scalars.json'))[0],
         '--keys', 'loss', 'mIoU', '--out', str(tmp_path / 'curves.png')])
     _check_png(out, (4.2 * 90, 3.0 * 90))
 
@@ -84,7 +84,8 @@ def test_plot_curves_of_real_runs(pretrain_run, tmp_path):
 def test_missing_files_are_named_before_any_work(pretrain_run, toy_root, tmp_path):
     with pytest.raises(FileNotFoundError, match="checkpoint 'nope.pth' does not exist"):
         load_tool('analysis/extract_features').main(
-            [pretrain_run['config'], 'nope.pth', '--data-root', toy_root, '--out-dir', str(tmp_path)])
+            [pretrain_run['config'], 'nope.pth', '--data-root', toy_root,
+             '--out-dir', str(tmp_path)])
     with pytest.raises(FileNotFoundError, match="'w/dec': config 'no_config.py'"):
         load_tool('analysis/svm_separability').main(
             ['--model', 'w/dec', 'no_config.py', 'none', '--data-root', toy_root,

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from ssl4dp_mm.benchmarking import camvid_report, claims, runner, statistics
+from ssl4dp_mm.benchmarking import camvid_report
 from ssl4dp_mm.benchmarking import camvid_suite as suite
+from ssl4dp_mm.benchmarking import claims, runner, statistics
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
 from tests.conftest import ROOT
 
@@ -97,8 +98,9 @@ def test_cells_show_mean_and_sample_std():
 
 
 def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
-    """Two iterations each: PLMoCo w/o dec pre-trains on the CamVid images, its LP reads the backbone
-    (linear leaf), FT-10% trains on the seeded 37-image split; the table and JSON are written."""
+    """Two iterations each: PLMoCo w/o dec pre-trains on the CamVid images, its LP reads the
+    backbone (linear leaf), FT-10% trains on the seeded 37-image split; the table and JSON are
+    written."""
     out = tmp_path / 'table.md'
     proc = subprocess.run(
         [sys.executable, osp.join(ROOT, 'benchmarks', 'camvid_quality.py'), '--data-root',
@@ -138,16 +140,17 @@ def test_findings_of_a_subset_say_not_measured():
 
 def test_variants_are_judged_against_twice_the_combined_standard_error():
     results = fake_results({'plmoco-dec': (0., 0.), 'plmoco-dec-nearneg': (0., 0.),
-                                   'plmoco': (30., 40.), 'mocov2': (10., 10.)})
+                            'plmoco': (30., 40.), 'mocov2': (10., 10.)})
     results['plmoco-dec'].update(lp=[20., 21., 22.], ft10=[30., 30.5, 31.])
     results['plmoco-dec-nearneg'].update(lp=[17., 18., 19.], ft10=[30., 31., 32.])
     lines = claims.variant_findings(results)
     # LP: +3.00; std 1 each, combined SE sqrt(1/3 + 1/3) = 0.816 -> 2 SE 1.63: a finding
-    assert lines[0] == ('- LP-100%: PLMoCo w/dec 21.00 ± 1.00 vs PLMoCo w/dec, near cells negatives '
-                        '(before) 18.00 ± 1.00: +3.00, larger than twice the combined standard '
+    assert lines[0] == ('- LP-100%: PLMoCo w/dec 21.00 ± 1.00 vs PLMoCo w/dec, near cells as '
+                        'negatives 18.00 ± 1.00: +3.00, larger than twice the combined standard '
                         'error (1.63): a finding.')
     # FT-10%: -0.50; std 0.5 and 1 -> SE sqrt(0.25/3 + 1/3) = 0.645 -> 1.29: not a finding
-    assert lines[1].endswith('-0.50, within twice the combined standard error (1.29): not a finding.')
+    assert lines[1].endswith('-0.50, within twice the combined standard error (1.29): '
+                             'not a finding.')
     assert len(lines) == 2  # the other variants were not run
     # variants stay out of the level means of the reference findings: PLMoCo w/ and w/o dec only
     assert 'mean of 2 contrastive patch-level methods 25.50 vs 1 image-level 10.00' in \
@@ -172,7 +175,7 @@ def test_rows_spread_over_pretraining_seeds():
     """With several pre-training seeds a row's values are one per seed (the mean of its
     evaluation seeds); with one, its evaluation seeds."""
     results = seeded_results({'plmoco-dec': {'lp': [[10., 12.], [20., 22.], [30., 32.]]},
-                                     'plmoco': {'lp': [[5., 6., 7.]]}})
+                              'plmoco': {'lp': [[5., 6., 7.]]}})
     assert claims.units(results['plmoco-dec'], 'lp') == [11., 21., 31.]
     assert claims.cell(claims.units(results['plmoco-dec'], 'lp')) == '21.00 ± 10.00'
     assert claims.units(results['plmoco'], 'lp') == [5., 6., 7.]
@@ -202,8 +205,9 @@ def test_findings_count_differences_beyond_twice_the_combined_standard_error():
         '- Pre-training with a decoder helps (LP-100%): does not hold (')
     # one seed per row: judged by the signs of the means, and it says so
     one = fake_results({'plmoco-dec': (30., 1.), 'plmoco': (20., 2.)})
-    assert claims.findings(one)[0].startswith('- Pre-training with a decoder helps (LP-100%): holds '
-                                             'by the means (one seed: no spread to judge by)')
+    assert claims.findings(one)[0].startswith(
+        '- Pre-training with a decoder helps (LP-100%): holds '
+        'by the means (one seed: no spread to judge by)')
 
 
 def test_linear_probe_findings_are_judged_again_on_the_converged_probe():
@@ -408,7 +412,7 @@ def test_decoder_findings_compare_gains_over_the_same_head():
         return [x - 1., x, x + 1.]
 
     results = fake_results({'random': (0., 0.), 'plmoco-dec': (0., 0.),
-                                   'random-dlv3p': (0., 0.), 'plmoco-dec-dlv3p': (0., 0.)})
+                            'random-dlv3p': (0., 0.), 'plmoco-dec-dlv3p': (0., 0.)})
     results['random'].update(lp=three(10.), ft10=three(20.))
     results['plmoco-dec'].update(lp=three(20.), ft10=three(25.))
     results['random-dlv3p'].update(lp=[], ft10=three(22.))
@@ -452,14 +456,16 @@ def test_random_head_rows_fine_tune_with_their_head_only(monkeypatch):
         assert leaves(name)[0] == head and f'{folder}_r18-d8_ft10' in leaves(name)[2]
         calls.clear()
         row = runner.run_row(CAMVID, name, type('A', (), dict(seeds=[0], pretrain_seeds=[0],
-                                                        paired_seeds=False, frozen=['knn'])), {})
+                                                              paired_seeds=False,
+                                                              frozen=['knn'])), {})
         assert calls == [('ft10', name, 'none')]
         assert row['ft10'] == [5.] and 'lp' not in row and 'pretrain' not in row
     assert suite.PRIORITY[-3:] == ('random-dlv3p', 'random-nl', 'random-psp256')
 
 
 def test_title_names_the_other_heads():
-    args = type('A', (), dict(seeds=[0], pretrain_seeds=[0], paired_seeds=False, pretrain_iters=None, eval_iters=None))
+    args = type('A', (), dict(seeds=[0], pretrain_seeds=[0], paired_seeds=False,
+                              pretrain_iters=None, eval_iters=None))
     table = render(fake_results({'random': (1., 2.)}), args, 1.)
     assert table.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head, val mIoU')
     table = render(fake_results({'random-nl': (1., 2.)}), args, 1.)

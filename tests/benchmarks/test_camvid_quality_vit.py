@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from ssl4dp_mm.benchmarking import claims
 from ssl4dp_mm.benchmarking import camvid_suite as suite
+from ssl4dp_mm.benchmarking import claims
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
 from tests.benchmarks.test_camvid_quality import fake_results, leaves, render
 from tests.conftest import ROOT
@@ -67,8 +67,8 @@ def test_vit_rows_resolve_to_existing_configs_and_leaves():
 
 def test_vit_findings_follow_the_numbers_and_say_not_measured():
     results = fake_results({'mocov2-vit-t': (10., 20.), 'plmoco-vit-t': (12., 19.),
-                                   'plmoco-dec-vit-t': (15., 25.), 'detcons-vit-t': (9., 21.),
-                                   'plmoco': (30., 40.), 'mocov2': (20., 30.)})
+                            'plmoco-dec-vit-t': (15., 25.), 'detcons-vit-t': (9., 21.),
+                            'plmoco': (30., 40.), 'mocov2': (20., 30.)})
     lines = claims.vit_findings(results)
     assert len(lines) == 13
     assert lines[0] == ('- PLMoCo > MoCo on ViT-T/16 (LP-100%): holds by the means (one seed: no '
@@ -90,7 +90,7 @@ def test_vit_findings_judged_on_lp_convex_where_rows_have_it():
     """Three pre-training seeds per row: the LP-convex lines judge by twice the combined standard
     error (computed here by hand), after the LP-100% / FT-10% lines of each kind."""
     results = fake_results({'mocov2-vit-s': (10., 20.), 'plmoco-vit-s': (12., 19.),
-                                   'plmoco-dec-vit-s': (15., 25.)})
+                            'plmoco-dec-vit-s': (15., 25.)})
     convex = {'mocov2-vit-s': [20., 21., 22.], 'plmoco-vit-s': [24., 25., 26.],
               'plmoco-dec-vit-s': [20., 23., 26.]}
     for name, values in convex.items():
@@ -126,7 +126,7 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
     assert 'ViT rows: not measured (`--methods vit`).' in resnet
     assert 'On the ViT rows' not in resnet
     vit = render(fake_results({'mocov2-vit-s': (10., 20.),
-                                                 'detcons-dec-vit-s': (12., 22.)}), Args, 60.)
+                               'detcons-dec-vit-s': (12., 22.)}), Args, 60.)
     assert '| DetCon-S w/dec (FCN), ViT-S/16 | yes | region | yes | 12.00 | 22.00 |' in vit
     assert '- DetCon-S > MoCo on ViT-S/16 (LP-100%): holds by the means' in vit
     # a table of ViT rows only leaves out the ResNet findings (they would all read "not measured")
@@ -135,7 +135,7 @@ def test_vit_findings_in_the_table_only_with_vit_rows():
     assert 'Pre-training with a decoder helps (LP-100%)' not in vit
     assert 'The decoders beside MoCoFCN' not in vit
     both = render(fake_results({'plmoco': (30., 40.), 'mocov2-vit-s': (10., 20.)}),
-                             Args, 60.)
+                  Args, 60.)
     assert 'ResNet rows: none' not in both and 'The decoders beside MoCoFCN' in both
     assert both.startswith('# CamVid quality benchmark: ResNet-18-d8, MoCoFCN head; ViT rows '
                            'ViT-S/16, FCN decoder or linear head')

@@ -203,6 +203,7 @@ def test_cpu_rehearsal_runs_every_stage(tmp_path):
         assert [r['step'] for r in log] == [1, 2]
         assert stages['fp32']['images_per_s'] == pytest.approx(2 / log[1]['time'])
         assert stages['fp32']['peak_mb'] > 100  # the process's RSS: torch alone is more
+
     # the timed runs iterated one at a time: each one's first iteration was logged no earlier
     # than the last of the run before it (mmengine's log times, to the second), though the next
     # one started meanwhile and waited at its loop's start

@@ -31,6 +31,6 @@ def test_table_and_verdicts(tmp_path):
     assert row['workers_needed'] == math.ceil(row['needed'] / row['per_worker'])
     assert row['keeps_up'] == (row['per_worker'] * row['workers'] >= row['needed'])
     table = out.read_text()
-    assert '| detconb_r18-d8-mocofcn_1xb8-300i_toyscenes-grid | toy scenes | two views + grid masks |' \
-        in table
+    assert ('| detconb_r18-d8-mocofcn_1xb8-300i_toyscenes-grid | toy scenes | '
+            'two views + grid masks |' in table)
     assert (tmp_path / 'throughput.json').is_file()

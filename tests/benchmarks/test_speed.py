@@ -127,7 +127,8 @@ def test_backbone_names_and_reference_labels():
     """Tables name the backbones they measured (a ViT run is not titled ResNet-18) and, with other
     references than MMSelfSup's two (e.g. MoCo on the same ViT), name those in the columns."""
     speed = load_tool('speed', folder='benchmarks')
-    assert speed.backbone_name(load_config(speed.MOCOV2[len('configs/'):]).model.backbone) == 'ResNet-18'
+    mocov2 = load_config(speed.MOCOV2[len('configs/'):])
+    assert speed.backbone_name(mocov2.model.backbone) == 'ResNet-18'
     vit = 'selfsup/vit/plmoco_vit-s16_1xb16-120i_camvid.py'
     assert speed.backbone_name(load_config(vit).model.backbone) == 'ViT-S/16'
     tiny = 'selfsup/vit/plmoco_vit-t16_1xb8-300i_toyscenes.py'

@@ -7,8 +7,8 @@ import shutil
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
 from mmengine.registry import init_default_scope
+from PIL import Image
 
 from ssl4dp_mm.datasets.reference_layouts import make_cityscapes, make_voc_aug
 from tests.conftest import load_config

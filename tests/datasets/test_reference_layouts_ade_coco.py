@@ -23,7 +23,7 @@ def test_reduce_zero_label_matches_mmseg(tmp_path):
     path = str(tmp_path / 'a.png')
     cv2.imwrite(path, label)
     out = LoadAnnotations(reduce_zero_label=True)(dict(seg_map_path=path, reduce_zero_label=True,
-                                                        seg_fields=[]))
+                                                       seg_fields=[]))
     np.testing.assert_array_equal(reduce_zero_label(label), out['gt_seg_map'])
 
 

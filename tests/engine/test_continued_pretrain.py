@@ -33,7 +33,8 @@ def mmselfsup_scope():
 
 @pytest.fixture(scope='module')
 def mocov2_checkpoint(tmp_path_factory):
-    """An image-level MoCo v2 checkpoint with our backbone (MoCoDec w/o dec), as mmengine saves it."""
+    """An image-level MoCo v2 checkpoint with our backbone (MoCoDec w/o dec), as mmengine saves
+    it."""
     init_default_scope('mmselfsup')
     cfg = load_config(MOCOV2_CFG).model
     cfg.queue_len = 16

@@ -126,7 +126,7 @@ def test_one_hot_codes_give_100_and_shuffled_features_give_chance():
         truth.append(label[label != 255])
     pred, y = np.concatenate(preds), np.concatenate(truth)
     chance = 100 * (np.bincount(pred, minlength=4) / len(pred)) @ (np.bincount(y, minlength=4)
-                                                                    / len(y))
+                                                                   / len(y))
     assert res['aAcc'] == pytest.approx(100 * np.mean(pred == y))
     assert res['aAcc'] == pytest.approx(chance, abs=6)
     assert res['mIoU'] < 30

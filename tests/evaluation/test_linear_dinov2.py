@@ -84,7 +84,7 @@ def test_one_hot_codes_give_100_and_shuffled_features_give_chance():
     labels, clean = blob_labels(12, seed=0)
     val_labels, val_clean = blob_labels(6, seed=1)
     train, val = one_hot_split(labels, clean, stride=2), one_hot_split(val_labels, val_clean,
-                                                                        stride=2)
+                                                                       stride=2)
     res = dinov2_linear_probe([train], [val], **FAST)
     assert res['mIoU'] == 100.0 and res['variant'] == 'linear' and res['layers'] == ['stage4']
     assert res['crop_size'] == [8, 8] and res['crop_cells'] == [4, 4] and res['channels'] == 6

@@ -225,6 +225,7 @@ def test_colour_label_map_raises(tmp_path):
 def test_camvid_label_values_outside_the_classes_raise(tmp_path):
     """CamVid's pipeline (11 classes, .jpg images) checks its labels the same way."""
     from mmengine.config import Config
+
     from tests.conftest import config_path
     root = tmp_path / 'camvid'
     for split in ('train', 'val'):
@@ -283,6 +284,7 @@ def test_empty_image_folders_raise(tmp_path):
 def test_checked_pipelines_are_the_defaults():
     """The base dataset configs use the checked loader and label check (what the rules rely on)."""
     from mmengine.config import Config
+
     from tests.conftest import config_path
     for name in ('toy_scenes_selfsup.py', 'toy_scenes_seg.py', 'camvid_seg.py'):
         cfg = Config.fromfile(config_path('_base_', 'datasets', name))
@@ -297,6 +299,7 @@ def test_checked_pipelines_are_the_defaults():
 def test_label_check_passes_through_without_labels():
     """mmseg's inference_model removes LoadAnnotations but keeps the rest of the test pipeline."""
     import numpy as np
+
     from ssl4dp_mm.datasets.transforms import CheckSegLabels
     results = dict(img=np.zeros((4, 4, 3), np.uint8))
     assert CheckSegLabels(num_classes=3)(results) is results

@@ -167,7 +167,7 @@ def test_loss_matches_single_process(ddp_run, reference):
     # process under torchrun, 2 here) may differ, at float32 precision
     assert sum(rank_losses) / WORLD == pytest.approx(full, rel=1e-5)
     # a half alone has fewer negatives per query (2 images' key cells instead of 4)
-    per_query_mean = sum(l * m for l, m in zip(half_losses, rank_pos)) / full_pos
+    per_query_mean = sum(loss * n for loss, n in zip(half_losses, rank_pos)) / full_pos
     assert full > per_query_mean
     print(f'\nDDP {WORLD}x{BATCH}: rank losses {rank_losses} (mean '
           f'{sum(rank_losses) / WORLD:.4f}); one process, global batch {WORLD * BATCH}: '

@@ -54,7 +54,7 @@ def test_every_command_names_existing_files_and_parses(evaluate):
         train, *evals, gather = row_commands(row)
         argv = _argv(train)
         assert argv[:2] == ['python', 'tools/train.py'] and argv[3:] == ['--work-dir',
-                                                                          row.work_dir]
+                                                                         row.work_dir]
         assert osp.isfile(osp.join(ROOT, argv[2])), argv[2]
         assert len(evals) == len(row.eval_heads)
         for command, head in zip(evals, row.eval_heads):

@@ -1,5 +1,6 @@
-"""The --device cuda code paths, checked on CPU: every tensor that our code creates during a training
-step (queues, masks, boxes, indices, sampled cells, random numbers) is placed on the inputs' device.
+"""The --device cuda code paths, checked on CPU: every tensor that our code creates during a
+training step (queues, masks, boxes, indices, sampled cells, random numbers) is placed on the
+inputs' device.
 
 On a GPU, a tensor made without ``device=`` lands on the CPU and the next operation with a CUDA
 tensor fails (or, for an index, silently copies every step). On a CPU machine the mistake is

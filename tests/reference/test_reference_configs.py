@@ -10,8 +10,8 @@ import pytest
 from mmengine.config import Config
 
 from ssl4dp_mm.evaluation import trained_config
-from ssl4dp_mm.manifest import (all_pretrain_rows, all_seg_leaves, pretrain_config,
-                                pretrain_epochs, seg_config)
+from ssl4dp_mm.manifest import (all_pretrain_rows, all_seg_leaves, pretrain_config, pretrain_epochs,
+                                seg_config)
 from tests.conftest import config_path
 
 R50B = Config.fromfile(config_path('_base_', 'models', 'r50b-d8.py'))

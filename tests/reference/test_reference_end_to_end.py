@@ -1,7 +1,7 @@
-"""Every reference config runs, not only builds: 2 pre-training iterations on the generated VOC aug /
-Cityscapes layouts continued from a synthetic MoCo v2 checkpoint (facebookresearch layout), the
-checkpoint converted and checked against a segmentation leaf, that leaf trained 2 iterations and
-tested; and every ResNet-50 segmentation leaf trained 2 iterations and tested.
+"""Every reference config runs, not only builds: 2 pre-training iterations on the generated
+VOC aug / Cityscapes layouts continued from a synthetic MoCo v2 checkpoint (facebookresearch
+layout), the checkpoint converted and checked against a segmentation leaf, that leaf trained 2
+iterations and tested; and every ResNet-50 segmentation leaf trained 2 iterations and tested.
 
 ResNet-50 on CPU is slow (about 8 s per step here, whatever the view size), so by default a
 representative subset runs (DEFAULT_PRETRAIN: one config per method family and data pipeline,
@@ -18,9 +18,9 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.registry import init_default_scope
 
+from ssl4dp_mm.manifest import all_pretrain_rows, all_seg_leaves, pretrain_config, seg_config
 from tests.conftest import config_path, load_tool
 from tests.reference.conftest import FULL, tiny_pretrain_config, tiny_seg_config
-from ssl4dp_mm.manifest import all_pretrain_rows, all_seg_leaves, pretrain_config, seg_config
 
 # one per method family and data pipeline, both datasets; each also converts and runs a leaf
 # (LP-100% with its decoder's head, or FT-10% with MoCoFCN for w/o dec)
@@ -46,6 +46,7 @@ def splits(reference_roots):
     """The seeded 10% label splits the FT-10% leaves read, written as tools/make_label_split.py
     writes them (beside VOC's lists; Cityscapes' under splits/)."""
     from mmengine.config import Config
+
     from ssl4dp_mm.datasets.label_split import make_label_split
     for dataset, root in reference_roots.items():
         full = Config.fromfile(config_path(seg_config('psp', 'r50b-d8', 'ft100', dataset)))
@@ -133,6 +134,7 @@ def pretrained(mocov2_checkpoint, tmp_path_factory):
     ``backbone.*`` from the MoCo v2 checkpoint, ``decoder.*``, neck, queue...), without training
     (the pre-training tests above train)."""
     from mmselfsup.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+
     from tests.conftest import load_config
     made = {}
 

@@ -60,8 +60,8 @@ def test_vit_checkpoint_token_map(toy, tmp_path):
     assert json.load(open(saved))['mIoU'] == next(r for r in recs if r['protocol'] == 'knn')['mIoU']
     # the map is the last block's patch tokens (after the final LayerNorm) as H/16 x W/16, and
     # the checkpoint's weights were loaded
-    from ssl4dp_mm.features.labelled_images import find_labelled_images
     from ssl4dp_mm.evaluation import extract_dense_features
+    from ssl4dp_mm.features.labelled_images import find_labelled_images
     loaded = build_feature_model(LINEAR, ckpt)
     for a, b in zip(loaded.backbone.state_dict().values(), model.backbone.state_dict().values()):
         assert torch.equal(a, b)

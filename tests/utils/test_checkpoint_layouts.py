@@ -36,8 +36,8 @@ def test_torchvision_layout_drops_the_classifier(tv_state):
 
 
 def test_mmselfsup_and_own_layouts_are_kept(tv_state):
-    mmselfsup = dict(_backbone(tv_state), **{'neck.mlp.0.weight': torch.zeros(2), 'queue':
-                                              torch.zeros(128, 4)})
+    mmselfsup = dict(_backbone(tv_state), **{'neck.mlp.0.weight': torch.zeros(2),
+                                             'queue': torch.zeros(128, 4)})
     out, layout = to_backbone_layout(mmselfsup)
     assert layout == 'mmselfsup' and out == mmselfsup
     own = dict(mmselfsup, **{'decoder.convs.0.conv.weight': torch.zeros(1)})

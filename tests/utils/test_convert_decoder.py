@@ -5,14 +5,12 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmselfsup.registry import MODELS as SELFSUP_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
+from mmselfsup.registry import MODELS as SELFSUP_MODELS
 
 from ssl4dp_mm.manifest import HEADS, leaf_config
-from ssl4dp_mm.utils import save_checkpoint_atomic
+from ssl4dp_mm.utils import check_fits, save_checkpoint_atomic, to_seg_state_dict
 from tests.conftest import config_path, load_config, load_tool
-
-from ssl4dp_mm.utils import check_fits, to_seg_state_dict
 
 PRE_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'
 SEG_CFG = leaf_config('mocofcn', 'lp', 'toy')
@@ -60,7 +58,8 @@ def test_converted_checkpoint_loads_with_only_conv_seg_new(tmp_path, decoder):
         elif k.startswith('decoder.'):
             assert torch.equal(seg_state['decode_head.' + k[len('decoder.'):]], v), k
             num_decoder += 1
-    assert num_decoder == sum(k.startswith('decode_head.') for k in seg_state) - 2  # all but conv_seg
+    # all but conv_seg
+    assert num_decoder == sum(k.startswith('decode_head.') for k in seg_state) - 2
     if decoder == 'dlv3p':  # the stage-1 skip and the fuse convs travel too
         assert any(k.startswith('decode_head.c1_bottleneck.') for k in state)
         assert any(k.startswith('decode_head.sep_bottleneck.') for k in state)

@@ -5,8 +5,8 @@ import torch
 import torchvision
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
-from mmselfsup.registry import MODELS as SELFSUP_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
+from mmselfsup.registry import MODELS as SELFSUP_MODELS
 
 from tests.conftest import config_path, load_config, load_tool
 

@@ -23,7 +23,7 @@ def randomize(module: nn.Module, seed: int = 0) -> nn.Module:
         for name, p in module.named_parameters():
             noise = torch.randn(p.shape, generator=g)
             p.copy_(1 + 0.1 * noise if name.endswith(('norm.weight', 'norm1.weight',
-                                                        'norm2.weight', '1.weight'))
+                                                      'norm2.weight', '1.weight'))
                     and p.ndim == 1 else 0.05 * noise)
     return module
 

@@ -17,7 +17,8 @@ import sys
 
 def parse_args(argv=None):
     from ssl4dp_mm.analysis.collect import add_data_args
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument('config', help='pre-training or segmentation config')
     parser.add_argument('checkpoint', help='checkpoint, or "none" for random init')
     parser.add_argument('--layers', nargs='+',
@@ -25,7 +26,8 @@ def parse_args(argv=None):
                         help='stage1..stage4 (backbone outputs) and/or decoder')
     parser.add_argument('--split', default='val', help='sub-folder of img_dir/ann_dir')
     parser.add_argument('--out-dir', required=True, help='where the .npz files go')
-    parser.add_argument('--name', help='file name prefix (default: the checkpoint name or "random")')
+    parser.add_argument('--name',
+                        help='file name prefix (default: the checkpoint name or "random")')
     add_data_args(parser, num_per_class=200)
     return parser.parse_args(argv)
 
@@ -51,7 +53,8 @@ def main(argv=None):
         save_features(path, feats[layer], samples, images, layer, spec.checkpoint, args.config,
                       args.seed)
         written.append(path)
-        print(f'{layer}: {feats[layer].shape[0]} pixels x {feats[layer].shape[1]} channels -> {path}')
+        print(f'{layer}: {feats[layer].shape[0]} pixels x {feats[layer].shape[1]} channels '
+              f'-> {path}')
     return written
 
 

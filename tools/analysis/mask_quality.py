@@ -83,8 +83,8 @@ def main(argv=None):
 
     import ssl4dp_mm  # noqa: F401  (registers the transforms)
     from ssl4dp_mm.analysis.collect import progress_bar
-    from ssl4dp_mm.features.labelled_images import find_labelled_images
     from ssl4dp_mm.analysis.mask_quality import format_markdown, mask_quality
+    from ssl4dp_mm.features.labelled_images import find_labelled_images
     images = find_labelled_images(args.data_root, args.split, args.dataset_type,
                                   max_images=args.max_images)
     rows = []

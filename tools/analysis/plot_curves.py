@@ -27,12 +27,15 @@ class _RunAction(argparse.Action):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('--group', action=_GroupAction, help='start a row of panels with this title')
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('--group', action=_GroupAction,
+                        help='start a row of panels with this title')
     parser.add_argument('--run', nargs=2, action=_RunAction, metavar=('LABEL', 'PATH'),
                         help='a run: legend label and work dir / scalars.json (repeatable)')
     parser.add_argument('--keys', nargs='+', default=['loss', 'mIoU'], help='scalars to plot')
-    parser.add_argument('--smooth', type=int, default=1, help='moving-average window (training keys)')
+    parser.add_argument('--smooth', type=int, default=1,
+                        help='moving-average window (training keys)')
     parser.add_argument('--title', default='', help='figure title')
     parser.add_argument('--out', required=True, help='output PNG')
     parser.set_defaults(groups={}, current_group='')

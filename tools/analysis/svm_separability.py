@@ -2,7 +2,8 @@
 held-out images. Rows: checkpoints; columns: layers; Markdown and CSV.
 
     python tools/analysis/svm_separability.py \
-        --model "random init" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py none \
+        --model "random init" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py \
+                none \
         --model "PLMoCo w/dec" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py \
                 work_dirs/plmoco_dec/iter_300.pth \
         --layers stage1 stage2 stage3 stage4 decoder --train-split train --test-split val \
@@ -19,7 +20,8 @@ import sys
 
 def parse_args(argv=None):
     from ssl4dp_mm.analysis.collect import add_data_args, add_model_args
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     add_model_args(parser)
     parser.add_argument('--layers', nargs='+',
                         default=['stage1', 'stage2', 'stage3', 'stage4', 'decoder'],

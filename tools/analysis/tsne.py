@@ -3,7 +3,8 @@
 From models (features are extracted on the fly, on the same sampled pixels for every model):
 
     python tools/analysis/tsne.py \
-        --model "random init" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py none \
+        --model "random init" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py \
+                none \
         --model "PLMoCo w/dec" configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py \
                 work_dirs/plmoco_dec/iter_300.pth \
         --layers stage4 decoder --split val --num-per-class 150 --out work_dirs/analysis/tsne.png
@@ -22,11 +23,13 @@ import sys
 
 def parse_args(argv=None):
     from ssl4dp_mm.analysis.collect import add_data_args, add_model_args
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     add_model_args(parser)
     parser.add_argument('--features', nargs='+', help='.npz files from extract_features.py instead')
     parser.add_argument('--labels', nargs='+', help='panel labels for --features (default: source)')
-    parser.add_argument('--layers', nargs='+', default=['stage4', 'decoder'], help='rows (with --model)')
+    parser.add_argument('--layers', nargs='+', default=['stage4', 'decoder'],
+                        help='rows (with --model)')
     parser.add_argument('--split', default='val', help='sub-folder of img_dir/ann_dir')
     parser.add_argument('--out', required=True, help='output PNG')
     parser.add_argument('--perplexity', type=float, default=30.0)
@@ -50,7 +53,7 @@ def panels_from_models(args):
     feats = [[] for _ in args.layers]
     for spec in specs:
         (per_layer, ), missing = collect_layers(spec, args.layers, [(images, samples)],
-                                              device=args.device)
+                                                device=args.device)
         for r, layer in enumerate(args.layers):
             panels[r].append(Panel(f'{spec.label} | {layer}\n{spec.source}', labels=samples.labels,
                                    note=missing.get(layer, '')))

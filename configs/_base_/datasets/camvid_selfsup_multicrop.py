@@ -1,7 +1,7 @@
-# Constrained multi-crop on CamVid (Van Gansbeke et al. 2021): the toy scenes' recipe (2 large crops,
-# 4 small ones inside the key, AutoAugment on the queries half of the time) with the views scaled as
-# camvid_selfsup.py scales them: images halved to 240x180, large crops 128 px, small 80 px (the
-# paper's 160/96 ratio, rounded to the output stride).
+# Constrained multi-crop on CamVid (Van Gansbeke et al. 2021): the toy scenes' recipe (2 large
+# crops, 4 small ones inside the key, AutoAugment on the queries half of the time) with the views
+# scaled as camvid_selfsup.py scales them: images halved to 240x180, large crops 128 px, small 80 px
+# (the paper's 160/96 ratio, rounded to the output stride).
 _base_ = './toy_scenes_selfsup_multicrop.py'
 data_root = 'data/camvid/'
 train_pipeline = [

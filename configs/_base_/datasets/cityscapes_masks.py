@@ -1,8 +1,9 @@
 # Region-level pre-training on Cityscapes (DetCon): Felzenszwalb masks of the 1024x512 halved image
-# (cityscapes_selfsup.py), moved with the views, 16 region ids per image. DetCon's scale=min_size=1000
-# are pixel areas for ~500x375 images; scaled by area to 1024x512: 1000 * 524288 / 187500 ~ 2800
-# (sigma 0.8 as DetCon). Cached on disk at first use (cache_dir on by default; see
-# voc12aug_masks.py); move it with --cfg-options train_dataloader.dataset.pipeline.2.cache_dir=DIR.
+# (cityscapes_selfsup.py), moved with the views, 16 region ids per image. DetCon's
+# scale=min_size=1000 are pixel areas for ~500x375 images; scaled by area to 1024x512:
+# 1000 * 524288 / 187500 ~ 2800 (sigma 0.8 as DetCon). Cached on disk at first use (cache_dir on by
+# default; see voc12aug_masks.py); move it with
+# --cfg-options train_dataloader.dataset.pipeline.2.cache_dir=DIR.
 _base_ = './cityscapes_selfsup.py'
 num_masks = 16
 feat_stride = 8  # output stride of the dilated ResNet (and of its decoder)

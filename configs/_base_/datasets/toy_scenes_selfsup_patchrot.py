@@ -1,5 +1,6 @@
 # One view per image whose 16x16 patches are turned by random multiples of 90 degrees; the angle
-# index of every pixel is packed as `rot_label`. PatchRotation comes after every geometric transform.
+# index of every pixel is packed as `rot_label`. PatchRotation comes after every geometric
+# transform.
 _base_ = './toy_scenes_selfsup.py'
 train_pipeline = [
     _base_.train_pipeline[0],  # the loader of the two-view pipeline

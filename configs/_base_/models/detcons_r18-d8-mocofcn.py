@@ -1,5 +1,6 @@
 # DetCon-S w/dec: SimCLR-style contrastive detection on the MoCoFCN decoder's output.
-# Projector as DetCon's MLP (linear, BN, ReLU, linear), narrowed for the toy scale (paper: 4096, 256).
+# Projector as DetCon's MLP (linear, BN, ReLU, linear), narrowed for the toy scale
+# (paper: 4096, 256).
 _base_ = './r18-d8.py'
 model = dict(
     type='DetConS',

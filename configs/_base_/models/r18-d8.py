@@ -51,10 +51,11 @@ aspp_decoder = dict(
     dropout_ratio=0.1,
     norm_cfg=ssl_norm_cfg,
     align_corners=False)
-# DeepLabv3+ decoder (DepthwiseSeparableASPPHead): separable ASPP on stage 4 plus a skip from stage 1
-# (in_index 0 of the backbone's outputs: c1_in_channels, projected to c1_channels by c1_bottleneck),
-# fused by two separable 3x3 convs (sep_bottleneck). Channels as in MMSeg's ResNet-18 DeepLabv3+.
-# Its output is at the stride of stage 1 (4), twice as fine as the other decoders' (8).
+# DeepLabv3+ decoder (DepthwiseSeparableASPPHead): separable ASPP on stage 4 plus a skip from stage
+# 1 (in_index 0 of the backbone's outputs: c1_in_channels, projected to c1_channels by
+# c1_bottleneck), fused by two separable 3x3 convs (sep_bottleneck). Channels as in MMSeg's
+# ResNet-18 DeepLabv3+. Its output is at the stride of stage 1 (4), twice as fine as the other
+# decoders' (8).
 dlv3p_decoder = dict(
     type='mmseg.DepthwiseSeparableASPPHead',
     in_channels=512,

@@ -1,5 +1,5 @@
-# MMSelfSup's DenseCL pre-trained on CamVid's training images without labels (reduced resolution, the budget of
-# the CamVid quality benchmark: benchmarks/camvid_quality.py).
+# MMSelfSup's DenseCL pre-trained on CamVid's training images without labels (reduced resolution,
+# the budget of the CamVid quality benchmark: benchmarks/camvid_quality.py).
 _base_ = [
     '../../_base_/models/densecl_r18-d8.py',
     '../../_base_/datasets/camvid_selfsup.py',

@@ -1,5 +1,6 @@
-# DetCon-B w/dec (MoCoFCN decoder, Felzenszwalb masks) pre-trained on CamVid's training images without labels (reduced resolution, the budget of
-# the CamVid quality benchmark: benchmarks/camvid_quality.py).
+# DetCon-B w/dec (MoCoFCN decoder, Felzenszwalb masks) pre-trained on CamVid's training images
+# without labels (reduced resolution, the budget of the CamVid quality benchmark:
+# benchmarks/camvid_quality.py).
 _base_ = [
     '../../_base_/models/detconb_r18-d8-mocofcn.py',
     '../../_base_/datasets/camvid_masks.py',

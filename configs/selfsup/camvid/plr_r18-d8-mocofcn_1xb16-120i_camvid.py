@@ -1,5 +1,6 @@
-# Patch-level rotation w/dec (MoCoFCN decoder) pre-trained on CamVid's training images without labels (reduced resolution, the budget of
-# the CamVid quality benchmark: benchmarks/camvid_quality.py).
+# Patch-level rotation w/dec (MoCoFCN decoder) pre-trained on CamVid's training images without
+# labels (reduced resolution, the budget of the CamVid quality benchmark:
+# benchmarks/camvid_quality.py).
 _base_ = [
     '../../_base_/models/plr_r18-d8-mocofcn.py',
     '../../_base_/datasets/camvid_selfsup_patchrot.py',

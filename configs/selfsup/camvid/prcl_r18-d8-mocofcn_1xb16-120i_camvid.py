@@ -1,5 +1,5 @@
-# PRCL w/dec (MoCoFCN decoder) pre-trained on CamVid's training images without labels (reduced resolution, the budget of
-# the CamVid quality benchmark: benchmarks/camvid_quality.py).
+# PRCL w/dec (MoCoFCN decoder) pre-trained on CamVid's training images without labels (reduced
+# resolution, the budget of the CamVid quality benchmark: benchmarks/camvid_quality.py).
 _base_ = [
     '../../_base_/models/prcl_r18-d8-mocofcn.py',
     '../../_base_/datasets/camvid_selfsup.py',

@@ -1,6 +1,6 @@
 # "MoCo-v2 + PLMoCo": continue an image-level MoCo v2 checkpoint with PLMoCo w/dec (MoCoFCN).
-# The checkpoint's backbone.* is loaded; those parameters start at 10% of the base lr and rise along a
-# cosine, switching to the main schedule once they would exceed it. The new parameters (decoder,
+# The checkpoint's backbone.* is loaded; those parameters start at 10% of the base lr and rise along
+# a cosine, switching to the main schedule once they would exceed it. The new parameters (decoder,
 # projector) follow the main schedule: base lr cosine-decayed to 10% of it.
 #
 # The checkpoint must hold the same backbone (deep-stem ResNetV1c-18, d8), e.g. from

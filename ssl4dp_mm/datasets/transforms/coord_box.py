@@ -2,13 +2,13 @@
 
 ``results['coord_box']`` is a float array ``[x_l, y_t, x_r, y_b]``: the original-image coordinates
 (pixels, edges not centres) of the view's left, top, right and bottom edges. A horizontally flipped
-view has ``x_l > x_r`` and a vertically flipped one ``y_t > y_b``, so a point ``(u, v)`` of a view of
-size ``W x H`` maps back linearly, whatever crops, resizes and flips made the view::
+view has ``x_l > x_r`` and a vertically flipped one ``y_t > y_b``, so a point ``(u, v)`` of a view
+of size ``W x H`` maps back linearly, whatever crops, resizes and flips made the view::
 
     x = x_l + u / W * (x_r - x_l)        y = y_t + v / H * (y_b - y_t)
 
-Keys listed in ``results['seg_fields']`` (label maps, superpixel masks) are moved with every geometric
-transform, so their pixels stay in line with the image of each view.
+Keys listed in ``results['seg_fields']`` (label maps, superpixel masks) are moved with every
+geometric transform, so their pixels stay in line with the image of each view.
 """
 import numpy as np
 

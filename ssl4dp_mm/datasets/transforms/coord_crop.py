@@ -14,9 +14,9 @@ from .coord_box import crop_coord_box, get_coord_box
 class RandomResizedCropWithCoord(BaseTransform):
     """Crop a random area and aspect ratio, resize it to ``size`` and update ``coord_box``.
 
-    The sampling follows torchvision's ``RandomResizedCrop`` (10 tries, then a centre crop within the
-    ratio range). Every key in ``results['seg_fields']`` is cropped alike and resized with nearest
-    interpolation.
+    The sampling follows torchvision's ``RandomResizedCrop`` (10 tries, then a centre crop within
+    the ratio range). Every key in ``results['seg_fields']`` is cropped alike and resized with
+    nearest interpolation.
 
     Required keys: ``img``. Modified keys: ``img``, ``img_shape``, ``coord_box`` and the
     ``seg_fields``.

@@ -45,4 +45,5 @@ class PackDenseSSLInputs(PackSelfSupInputs):
         return packed
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(field_keys={self.field_keys}, meta_keys={self.meta_keys})'
+        return (f'{self.__class__.__name__}(field_keys={self.field_keys}, '
+                f'meta_keys={self.meta_keys})')

@@ -11,10 +11,10 @@ from mmselfsup.registry import TRANSFORMS
 class MultiViewWithCoord(BaseTransform):
     """Like MMSelfSup's ``MultiView``, but every view keeps where it came from.
 
-    MMSelfSup's ``MultiView`` returns only ``img`` per view, so coordinates and masks computed before
-    the views silently fall out of line. This wrapper runs each view pipeline on a deep copy of the
-    results and collects, per view, ``img``, ``coord_box`` (see :mod:`.coord_box`) and every key in
-    ``seg_fields``.
+    MMSelfSup's ``MultiView`` returns only ``img`` per view, so coordinates and masks computed
+    before the views silently fall out of line. This wrapper runs each view pipeline on a deep copy
+    of the results and collects, per view, ``img``, ``coord_box`` (see :mod:`.coord_box`) and every
+    key in ``seg_fields``.
 
     Output keys: ``img`` (list of HxWxC arrays), ``coord_box`` (Vx4 float array), one list per
     ``seg_fields`` key.
@@ -40,8 +40,8 @@ class MultiViewWithCoord(BaseTransform):
         views = [pipeline(copy.deepcopy(results)) for pipeline in self.view_pipelines]
         for view in views:
             if 'coord_box' not in view:
-                raise KeyError('a view pipeline of MultiViewWithCoord must contain a transform that '
-                               'sets coord_box (e.g. RandomResizedCropWithCoord)')
+                raise KeyError('a view pipeline of MultiViewWithCoord must contain a transform '
+                               'that sets coord_box (e.g. RandomResizedCropWithCoord)')
         results['img'] = [v['img'] for v in views]
         results['coord_box'] = np.stack([v['coord_box'] for v in views]).astype(np.float32)
         for key in seg_fields:

@@ -11,8 +11,9 @@ class FrozenEncoderDecoder(EncoderDecoder):
     """``EncoderDecoder`` whose parameters are frozen except those under ``trainable`` prefixes.
 
     For the linear probe (LP-100%) ``trainable=['decode_head.conv_seg']``: backbone and decoder keep
-    their pre-trained weights bit for bit, and every BatchNorm outside the trainable prefixes stays in
-    eval mode, so its running statistics do not move either. Dropout keeps its configured behaviour.
+    their pre-trained weights bit for bit, and every BatchNorm outside the trainable prefixes stays
+    in eval mode, so its running statistics do not move either. Dropout keeps its configured
+    behaviour.
 
     Args:
         trainable (Sequence[str]): Parameter-name prefixes that keep ``requires_grad``.

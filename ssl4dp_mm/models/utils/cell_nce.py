@@ -1,5 +1,5 @@
-"""Cell-level InfoNCE whose memory does not grow with (queries x keys): chunks of queries, recomputed
-in backward.
+"""Cell-level InfoNCE whose memory does not grow with (queries x keys): chunks of queries,
+recomputed in backward.
 
 With M query cells and K key cells of the batch (both N*h*w), the logits of PLMoCo are M x (K + L)
 (L: the queue), so holding them, their softmax and their gradient costs memory that grows with the

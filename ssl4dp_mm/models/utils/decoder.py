@@ -22,10 +22,10 @@ from typing import Callable, Dict, List
 
 import torch
 import torch.nn as nn
-from mmselfsup.registry import MODELS
 from mmseg.models.decode_heads import DepthwiseSeparableASPPHead, NLHead
 from mmseg.models.decode_heads.aspp_head import ASPPHead
 from mmseg.models.utils import resize
+from mmselfsup.registry import MODELS
 
 
 def sep_aspp_forward_feature(self: DepthwiseSeparableASPPHead,
@@ -76,9 +76,9 @@ def build_decoder(cfg: dict) -> nn.Module:
     ``mmseg.DepthwiseSeparableASPPHead``, ``mmseg.NLHead``, ...) and remove its 1x1 classifier
     ``conv_seg``.
 
-    Pre-training calls the head's ``_forward_feature``; because it is the very class that segmentation
-    uses, its weights load into ``decode_head.*`` of the segmentation model key for key, and only
-    ``conv_seg`` is new there.
+    Pre-training calls the head's ``_forward_feature``; because it is the very class that
+    segmentation uses, its weights load into ``decode_head.*`` of the segmentation model key for
+    key, and only ``conv_seg`` is new there.
 
     Args:
         cfg (dict): The decode-head config. ``num_classes`` may be left out (it only shapes the

@@ -99,12 +99,12 @@ def match_cells(box_q: torch.Tensor,
                 threshold: float = 0.7) -> Tuple[torch.Tensor, torch.Tensor]:
     """For each query cell, the nearest key cell of the same image, and whether it is close enough.
 
-    A pair is kept when the distance between the cell centres, divided by the larger cell diagonal of
-    the two views, is below ``threshold`` (:func:`near_radius`). A query cell whose centre lies inside
-    the key view is always kept (its nearest key centre is at most half a key cell away in x and in
-    y); cells outside the key view are dropped unless they lie within the threshold of its border
-    cells. Other key cells within the radius exist too when the key view is zoomed in; what they are
-    to the loss is the caller's choice (``ssl4dp_mm.models.utils.cell_nce``).
+    A pair is kept when the distance between the cell centres, divided by the larger cell diagonal
+    of the two views, is below ``threshold`` (:func:`near_radius`). A query cell whose centre lies
+    inside the key view is always kept (its nearest key centre is at most half a key cell away in x
+    and in y); cells outside the key view are dropped unless they lie within the threshold of its
+    border cells. Other key cells within the radius exist too when the key view is zoomed in; what
+    they are to the loss is the caller's choice (``ssl4dp_mm.models.utils.cell_nce``).
 
     Args:
         box_q (torch.Tensor): Nx4 boxes of the query views.

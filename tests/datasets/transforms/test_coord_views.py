@@ -65,6 +65,7 @@ def test_matched_cells_lie_within_half_a_cell(flip_q, flip_k):
     delta = (cq[valid[0]] - ck[index[0][valid[0]]]).abs()
     inside_valid = inside[valid[0]]
     assert (delta[inside_valid] <= key_cell / 2 + 1e-4).all()
+
     # independent check with the pixels themselves: sample the coordinate image of each view at the
     # matched cell centres; they must show the same original pixel within half a key cell
     def sample(view, h, w, cells):
@@ -98,7 +99,8 @@ def test_multi_view_pipeline_keeps_boxes_and_masks():
     assert out['coord_box'].shape == (2, 4) and len(out['img']) == 2
     for v in range(2):
         # the moved label map agrees with the band of the original x stored in the image
-        # (nearest vs bilinear resampling may differ by a pixel at band edges: compare away from them)
+        # (nearest vs bilinear resampling may differ by a pixel at band edges: compare away
+        # from them)
         x = out['img'][v][..., 0]
         expected = np.clip(np.round(x), 0, 159) // 40
         far_from_edge = np.abs((x + 20) % 40 - 20) > 2.5

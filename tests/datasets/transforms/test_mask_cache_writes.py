@@ -155,7 +155,7 @@ def test_killed_write_leaves_no_partial_mask(tmp_path):
     mask = transform.compute_from_results(dict(img=img))
     path = transform.cache_file(p)
     child = multiprocessing.get_context('fork').Process(target=_killed_mid_write,
-                                                         args=(path, mask))
+                                                        args=(path, mask))
     child.start()
     child.join()
     assert child.exitcode == -signal.SIGKILL

@@ -106,7 +106,7 @@ def test_gt_masks_ignore_and_errors(tmp_path):
     assert (out['masks'][:3] == -1).all() and out['masks'][3:].min() >= 0
     with pytest.raises(FileNotFoundError, match='b.png'):
         TRANSFORMS.build(dict(type='LoadGTMasks'))(dict(results, img_path=results['img_path'][:-5]
-                                                       + 'b.jpg'))
+                                                        + 'b.jpg'))
     with pytest.raises(ValueError, match='img_dir'):
         TRANSFORMS.build(dict(type='LoadGTMasks'))(dict(results, img_path='/x/images/a.jpg'))
 

@@ -10,15 +10,14 @@ tensor-format state on 'meta' must fail with an error naming its key.
 import random
 import shutil
 
+import mmengine.runner.runner as runner_module
 import numpy as np
 import pytest
 import torch
 from mmengine.runner import Runner
 
-import mmengine.runner.runner as runner_module
 from ssl4dp_mm.engine.hooks import rng_state
-from ssl4dp_mm.engine.hooks.rng_state import (get_rng_states, portable_rng_states,
-                                              set_rng_states)
+from ssl4dp_mm.engine.hooks.rng_state import get_rng_states, portable_rng_states, set_rng_states
 from ssl4dp_mm.engine.safe_checkpoints import load_from_local_safe
 from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
 from tests.conftest import load_config
@@ -188,7 +187,7 @@ def test_runner_resume_from_a_device_mapped_checkpoint_continues_exactly(
     b = load_checkpoint_file(str(resumed_dir / f'iter_{MAX_ITERS}.pth'))
     assert a['state_dict'].keys() == b['state_dict'].keys()
     differing = [k for k in a['state_dict'] if not torch.equal(a['state_dict'][k],
-                                                                b['state_dict'][k])]
+                                                               b['state_dict'][k])]
     assert differing == [], f'{len(differing)} tensors differ, e.g. {differing[:5]}'
     losses_a = a['message_hub']['log_scalars']['train/loss'].data[0]
     losses_b = b['message_hub']['log_scalars']['train/loss'].data[0]

@@ -62,7 +62,7 @@ OVERLAPPING = [[[0, 0, 60, 60], [20, 10, 90, 80]], [[50, 0, 0, 50], [10, 10, 40,
 
 
 def reference_patch_loss(q, k, boxes, queue, temperature, threshold, near_positives='exclude',
-                   batch_keys=None):
+                         batch_keys=None):
     """Direct InfoNCE over matched cells: one loop iteration per query cell.
 
     Key cells of the same image within ``threshold`` cell diagonals of the query (other than its

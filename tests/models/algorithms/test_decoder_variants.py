@@ -1,7 +1,7 @@
 """The decoders added after MoCoFCN / PSPNet / DeepLabv3: DeepLabv3+ (stage-1 skip), Non-local and
-PSPNet-256. Every toy pre-training config with one of them trains (as `mim train` runs it: mmengine's
-Runner from the config), converts into its head's LP leaf with only conv_seg new, and each head's
-three protocols train from the converted weights and test on the toy scenes.
+PSPNet-256. Every toy pre-training config with one of them trains (as `mim train` runs it:
+mmengine's Runner from the config), converts into its head's LP leaf with only conv_seg new, and
+each head's three protocols train from the converted weights and test on the toy scenes.
 
 The region- and image-level methods (RLMoCo, DetCon-S/B, Exemplar-v2, MoCo multi-crop) came later:
 each trains with DeepLabv3+ (the stride-4 case) by default and with Non-local / PSPNet-256 under
@@ -17,8 +17,9 @@ from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
 from ssl4dp_mm.datasets.label_split import make_label_split
-from ssl4dp_mm.manifest import HEADS, PROTOCOLS, leaf_config
+from ssl4dp_mm.manifest import HEADS
 from ssl4dp_mm.manifest import METHODS as MANIFEST_METHODS
+from ssl4dp_mm.manifest import PROTOCOLS, leaf_config
 from ssl4dp_mm.utils import check_fits, to_seg_state_dict
 from tests.conftest import FULL, config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import cfg_path
@@ -206,7 +207,7 @@ def converted(toy_root, tmp_path_factory):
 @pytest.mark.parametrize('protocol', sorted(PROTOCOLS))
 @pytest.mark.parametrize('decoder', NEW_DECODERS)
 def test_each_protocol_trains_from_the_converted_weights_and_tests(decoder, protocol, converted,
-                                                                    toy_root, tmp_path):
+                                                                   toy_root, tmp_path):
     from mmengine.runner import Runner
     init_default_scope('mmseg')
     cfg = load_config(leaf(decoder, protocol), toy_root)

@@ -190,6 +190,7 @@ def test_gather_across_processes_equals_one_big_batch(tmp_path):
     """Two processes with two images each: the negatives are all four images, so the mean of the
     two local losses is the loss of the whole batch on one process (gloo, CPU)."""
     import socket
+
     import torch.multiprocessing as mp
     g = torch.Generator().manual_seed(5)
     vecs = [torch.randn(4, 3, 6, generator=g, dtype=torch.float64) for _ in range(4)]

@@ -1,4 +1,5 @@
-"""The patch-level family's configs: every decoder builds, every method trains, checkpoints convert."""
+"""The patch-level family's configs: every decoder builds, every method trains, checkpoints
+convert."""
 import glob
 import math
 import os.path as osp
@@ -66,12 +67,14 @@ def test_trains_two_iterations_from_its_config(method, toy_root, tmp_path):
     state = runner.model.state_dict()
     for prefix in ('backbone.', 'decoder.', 'head.' if method == 'plr' else 'neck.'):
         keys = [k for k in state if k.startswith(prefix) and k.endswith('weight')]
-        assert keys and any(not torch.equal(state[k], runner.initial_state[k]) for k in keys), prefix
+        assert keys and any(not torch.equal(state[k], runner.initial_state[k])
+                            for k in keys), prefix
     # the checkpoint it wrote converts into the MoCoFCN segmentation model
     report = load_tool('convert_checkpoint').convert(
         str(tmp_path / 'iter_2.pth'), str(tmp_path / 'seg.pth'),
         config_path('_base_', 'models', SEG_BASES['mocofcn']), verbose=False)
-    assert report['missing'] and all(k.startswith('decode_head.conv_seg.') for k in report['missing'])
+    assert report['missing'] and all(k.startswith('decode_head.conv_seg.')
+                                     for k in report['missing'])
 
 
 @pytest.fixture(scope='module')

@@ -8,14 +8,16 @@ from tests.models.algorithms.patch_family_utils import tiny_model
 
 
 def reference_loss(logits, target, ignore_index=255):
-    """Cross-entropy over the cells of ``logits``; each cell's target is the nearest target pixel."""
+    """Cross-entropy over the cells of ``logits``; each cell's target is the nearest target
+    pixel."""
     n, _, h, w = logits.shape
     big_h, big_w = target.shape[1:]
     terms, hits = [], []
     for b in range(n):
         for y in range(h):
             for x in range(w):
-                t = int(target[b, (y * big_h) // h, (x * big_w) // w])  # nearest: floor(dst * in/out)
+                # nearest: floor(dst * in/out)
+                t = int(target[b, (y * big_h) // h, (x * big_w) // w])
                 if t == ignore_index:
                     continue
                 terms.append(-F.log_softmax(logits[b, :, y, x], 0)[t])

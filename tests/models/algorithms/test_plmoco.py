@@ -1,7 +1,6 @@
 """PLMoCo: loss against a direct computation, training behaviour, queue and momentum encoder."""
 import pytest
 import torch
-import torch.nn.functional as F
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 from mmselfsup.structures import SelfSupDataSample
@@ -51,7 +50,7 @@ def test_loss_matches_direct_computation(near_positives):
         q = model.project(views[0])
         k = model.project(views[1])
     expected = reference_patch_loss(q, k, torch.tensor(BOXES, dtype=torch.float32), queue,
-                              model.head.temperature, model.pos_threshold, near_positives)
+                                    model.head.temperature, model.pos_threshold, near_positives)
     assert torch.isfinite(loss)
     torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-5)
 
@@ -89,7 +88,7 @@ def test_sampled_batch_negatives_use_the_sampled_cells_only():
         k = model.project(views[1])
     assert cols.max() < 2 * k.shape[2] * k.shape[3]
     expected = reference_patch_loss(q, k, torch.tensor(BOXES, dtype=torch.float32), queue,
-                              model.head.temperature, model.pos_threshold, 'exclude', cols)
+                                    model.head.temperature, model.pos_threshold, 'exclude', cols)
     torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-5)
     # at least as many negatives as the batch has key cells: no sampling, the exact loss
     assert sample(21, 'cpu') is not None and sample(20, 'cpu') is None

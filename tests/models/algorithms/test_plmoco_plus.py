@@ -1,4 +1,5 @@
-"""PLMoCo+: both InfoNCE terms against direct loops, their weighting, queues and momentum encoder."""
+"""PLMoCo+: both InfoNCE terms against direct loops, their weighting, queues and momentum
+encoder."""
 import pytest
 import torch
 import torch.nn.functional as F

@@ -96,8 +96,9 @@ def test_dlv3p_masks_and_decoder_output_have_the_same_size(cfg_path, toy_root):
         with torch.no_grad():
             feats = model.encode(views)  # VxCxhxw
         height, width = masks.shape[-2:]
-        assert tuple(feats.shape[-2:]) == (height // sampler.feat_stride,
-                                           width // sampler.feat_stride) == (height // 4, width // 4)
+        assert (tuple(feats.shape[-2:])
+                == (height // sampler.feat_stride, width // sampler.feat_stride)
+                == (height // 4, width // 4))
         for v in range(len(views)):
             id_map = downsample_mask_ids(masks[v:v + 1], feats.shape[-2:])[0]  # hxw, as pooled
             on_map = set(torch.unique(id_map[id_map >= 0]).tolist())

@@ -15,7 +15,7 @@ from tests.conftest import ROOT, config_path, load_config, load_tool, train_few_
 VIT_DIR = osp.join(ROOT, 'configs', 'selfsup', 'vit')
 ALL = sorted(osp.relpath(p, osp.join(ROOT, 'configs')) for p in glob.glob(f'{VIT_DIR}/*.py'))
 TOY = [p for p in ALL if p.endswith('_toyscenes.py')]
-# the methods of the issue, each w/dec (FCN on the tokens) and w/o dec; MoCo w/o dec only
+# the ViT methods, each w/dec (FCN on the tokens) and w/o dec; MoCo w/o dec only
 METHODS = ('plmoco', 'plmocoplus', 'plsiam', 'prcl', 'detcons', 'detconb')
 TYPES = dict(plmoco='PLMoCo', plmocoplus='PLMoCoPlus', plsiam='PLSiam', prcl='PRCL',
              detcons='DetConS', detconb='DetConB', mocodec='MoCoDec')

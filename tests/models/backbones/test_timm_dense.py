@@ -14,8 +14,8 @@ CONVNEXT = dict(depths=(1, 1, 1, 1), dims=(8, 16, 24, 32))
 
 
 def test_built_from_pretraining_and_segmentation_scopes():
-    from mmselfsup.registry import MODELS as SELFSUP
     from mmseg.registry import MODELS as SEG
+    from mmselfsup.registry import MODELS as SELFSUP
     init_default_scope('mmselfsup')
     a = SELFSUP.build(dict(type='mmseg.TimmDenseBackbone', model_name='vit_small_patch14_dinov2',
                            img_size=56, **VIT))

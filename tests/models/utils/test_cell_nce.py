@@ -7,7 +7,7 @@ from ssl4dp_mm.models.utils.cell_nce import NearCells, cell_info_nce
 from ssl4dp_mm.models.utils.patch_matching import cell_centers, match_cells, near_radius
 
 
-def problem(m=7, k=11, l=5, c=6, images=3, seed=0):
+def problem(m=7, k=11, queue_len=5, c=6, images=3, seed=0):
     """Random normalised queries/keys/queue (float64, with gradients) and a random geometry."""
     g = torch.Generator().manual_seed(seed)
 
@@ -16,7 +16,7 @@ def problem(m=7, k=11, l=5, c=6, images=3, seed=0):
 
     q = unit(m, c).requires_grad_()
     keys = unit(k, c).requires_grad_()
-    queue = unit(l, c)
+    queue = unit(queue_len, c)
     pos_col = torch.randint(0, k, (m, ), generator=g)
     near = NearCells(
         q_image=torch.randint(0, images, (m, ), generator=g),
@@ -61,8 +61,8 @@ def grads(loss, *tensors):
 @pytest.mark.parametrize('shape', [(7, 11, 5), (1, 4, 0), (20, 9, 30)])
 @pytest.mark.parametrize('max_logits', [1, 50, 2**24])  # one query per chunk, a few, all at once
 def test_equals_direct_loss_and_gradients(mode, shape, max_logits):
-    m, k, l = shape
-    q, keys, queue, pos_col, near = problem(m, k, l)
+    m, k, queue_len = shape
+    q, keys, queue, pos_col, near = problem(m, k, queue_len)
     pos_keys = keys[pos_col]  # gradients reach keys through the positive and the batch block
     loss = cell_info_nce(q, pos_keys, keys, queue, 0.2, pos_col=pos_col, near=near,
                          near_mode=mode, max_logits=max_logits)
@@ -124,7 +124,8 @@ def test_near_cells_of_a_constructed_geometry():
     radius = near_radius(box, box, (2, 2), (4, 4), 0.7)
     torch.testing.assert_close(radius, torch.tensor([0.7 * (800 ** 0.5)]))
     near = NearCells(torch.zeros(4, dtype=torch.long), cell_centers(box, 2, 2)[0],
-                     radius.expand(4), torch.zeros(16, dtype=torch.long), cell_centers(box, 4, 4)[0])
+                     radius.expand(4), torch.zeros(16, dtype=torch.long),
+                     cell_centers(box, 4, 4)[0])
     mask = near.mask(slice(0, 4)).view(4, 4, 4)  # query cell x key row x key col
     expected = torch.zeros(4, 4, dtype=torch.bool)
     for r, c in [(0, 0), (0, 1), (1, 0), (1, 1), (0, 2), (1, 2), (2, 0), (2, 1)]:

@@ -1,5 +1,5 @@
-"""build_decoder: a pre-training decoder's features are its MMSeg head's forward() up to cls_seg, for
-all six decoders, including the two heads whose inherited _forward_feature skips layers."""
+"""build_decoder: a pre-training decoder's features are its MMSeg head's forward() up to cls_seg,
+for all six decoders, including the two heads whose inherited _forward_feature skips layers."""
 import copy
 
 import pytest

@@ -12,7 +12,8 @@ def test_geometry_matches_a_by_hand_computation():
     box_k = torch.tensor([[0., 0., 8., 8.]])
     match = match_cell_geometry(box_q, box_k, (2, 2), (4, 4), threshold=0.7)
     # query cells are 2x4 px: centres (1, 2), (3, 2), (1, 6), (3, 6)
-    assert torch.allclose(match.centers_q[0], torch.tensor([[1., 2.], [3., 2.], [1., 6.], [3., 6.]]))
+    assert torch.allclose(match.centers_q[0],
+                          torch.tensor([[1., 2.], [3., 2.], [1., 6.], [3., 6.]]))
     # key cells are 2x2 px, centres at 1, 3, 5, 7 in x and y (row-major)
     assert torch.allclose(match.centers_k[0, :5], torch.tensor([[1., 1.], [3., 1.], [5., 1.],
                                                                 [7., 1.], [1., 3.]]))
