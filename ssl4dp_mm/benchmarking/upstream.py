@@ -22,7 +22,8 @@ UPSTREAM_CONFIG = osp.join(ROOT, 'configs', 'selfsup', 'upstream',
                            'mocov2_r18_1xb64-200e_imagenet-sample.py')
 DEFAULT_DATA_ROOT = osp.join(ROOT, '..', 'shared', 'datasets', 'imagenet-sample')
 CACHE = osp.join(os.environ.get('SSL4DP_CACHE', osp.expanduser('~/.cache/ssl4dp_mm')), 'upstream')
-_STAMP = re.compile(r'^(\d\d/\d\d \d\d:\d\d:\d\d) - mmengine')
+# mmengine's log files stamp lines '2026/12/07 07:02:40 - mmengine - INFO - ...'
+_STAMP = re.compile(r'^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) - mmengine')
 _ITER = re.compile(r'Epoch\(train\)\s+\[(\d+)\]\[\s*(\d+)/(\d+)\]')
 
 
@@ -49,7 +50,7 @@ def log_cost(work_dir: str) -> dict:
             for line in f:
                 m = _STAMP.match(line)
                 if m:
-                    stamps.append(datetime.strptime(m.group(1), '%m/%d %H:%M:%S'))
+                    stamps.append(datetime.strptime(m.group(1), '%Y/%m/%d %H:%M:%S'))
                 it = _ITER.search(line)
                 if it:
                     last = int(it.group(1))
