@@ -10,7 +10,7 @@ import pytest
 
 from ssl4dp_mm.benchmarking import camvid_report
 from ssl4dp_mm.benchmarking import camvid_suite as suite
-from ssl4dp_mm.benchmarking import claims, runner, statistics
+from ssl4dp_mm.benchmarking import claims, runner
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
 from tests.conftest import ROOT
 
@@ -234,23 +234,6 @@ def test_linear_probe_findings_are_judged_again_on_the_converged_probe():
     for r in rows.values():
         del r['lp-convex']
     assert len(claims.findings(seeded_results(rows))) == 4
-
-
-def test_spearman_matches_scipy_with_ties():
-    stats = pytest.importorskip('scipy.stats')
-    import random
-    rng = random.Random(0)
-    for _ in range(20):
-        n = rng.randint(3, 9)
-        x = [float(rng.randint(0, 4)) for _ in range(n)]
-        y = [float(rng.randint(0, 4)) for _ in range(n)]
-        expected = stats.spearmanr(x, y).correlation
-        got = statistics.spearman(x, y)
-        if expected != expected:  # nan: a constant side
-            assert got is None
-        else:
-            assert got == pytest.approx(expected, abs=1e-12)
-    assert statistics.spearman([1., 2.], [2., 1.]) is None
 
 
 def test_rank_agreement_over_the_rows():
