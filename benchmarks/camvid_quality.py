@@ -66,7 +66,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(ROOT, '..', 'shared', 'datasets', 'camvid'))
-    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'camvid_quality'))
+    parser.add_argument('--work-dir', help='runs and records (default: work_dirs/camvid_quality, '
+                        'with --regime continued work_dirs/camvid_continued)')
     parser.add_argument(
         '--regime', choices=['scratch', 'continued'], default='scratch',
         help='scratch: every method from random init (default); continued: every method '
@@ -106,13 +107,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--workers', type=int, default=4, help='pre-training data workers')
     parser.add_argument('--pretrain-iters', type=int, help='override the 120 iterations')
     parser.add_argument('--eval-iters', type=int, help='override the 100 iterations')
-    parser.add_argument('--out',
-                        default=osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'))
+    parser.add_argument('--out', help='the page (default: benchmarks/results/camvid_quality.md, '
+                        'with --regime continued camvid_continued.md)')
     args = parser.parse_args(argv)
+    # each regime has its own work dir by default: a row name (plmoco-dec) means another
+    # pre-training in each, and a stage whose output exists is skipped
+    name = 'camvid_continued' if args.regime == 'continued' else 'camvid_quality'
+    args.work_dir = args.work_dir or osp.join(ROOT, 'work_dirs', name)
+    args.out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'{name}.md')
     if args.regime == 'continued':
         args.methods = args.methods or list(ORDER)
-        if args.out == osp.join(ROOT, 'benchmarks', 'results', 'camvid_quality.md'):
-            args.out = osp.join(ROOT, 'benchmarks', 'results', 'camvid_continued.md')
     else:
         args.methods = CAMVID.expand(args.methods or list(CAMVID.default))
     args.data_root = osp.abspath(args.data_root)

@@ -7,9 +7,9 @@ import json
 import os.path as osp
 from typing import Dict, List, Optional
 
-from .camvid_continued_suite import CONTINUED, FT100, PROTOCOLS
-from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell, units,
-                     verdict)
+from .camvid_continued_suite import COLUMNS, CONTINUED, FT100, PROTOCOLS
+from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell,
+                     difference_lines, units, verdict)
 from .statistics import compare_values
 from .suite import FROZEN_COLUMNS, column
 
@@ -24,9 +24,11 @@ RAMP_PAIRS = (('plmoco-dec', 'plmoco-dec-noramp'), ('plmoco-dec', 'pledmoco-dec'
 
 
 def _claim_rows(results: Dict[str, dict]) -> Dict[str, dict]:
-    """The rows the claims compare: methods, not baselines or ablations."""
+    """The rows the claims compare: methods, not the baselines or the continued regime's
+    variants (naive continuation, ramp ablation)."""
+    variants = {n for n, (_, _, variant_of, _) in CONTINUED.items() if variant_of}
     return {n: r for n, r in results.items()
-            if n not in ('random', 'upstream') and CONTINUED.get(n, (0, 0, None))[2] is None}
+            if n not in ('random', 'upstream') and n not in variants}
 
 
 def claim_lines(scratch: Optional[Dict[str, dict]], continued: Dict[str, dict]) -> List[str]:
@@ -49,36 +51,22 @@ def claim_lines(scratch: Optional[Dict[str, dict]], continued: Dict[str, dict]) 
     return lines
 
 
-def _diff_text(a_label, a, b_label, b) -> str:
-    above, beyond, diff, two_se = compare_values(a, b)
-    judged = ('one value: no spread' if beyond is None else
-              f'beyond 2 SE ({two_se:.2f})' if beyond else f'within 2 SE ({two_se:.2f})')
-    return f'{a_label} {cell(a)} vs {b_label} {cell(b)}: {diff:+.2f}, {judged}'
-
-
 def upstream_lines(results: Dict[str, dict]) -> List[str]:
-    """The upstream model against random init, per protocol."""
-    out = []
-    for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
-        a, b = units(results.get('upstream', {}), protocol), units(results.get('random', {}),
-                                                                   protocol)
-        if a and b:
-            out.append(f'- {column(protocol)}: ' + _diff_text('upstream', a, 'random init', b))
-    return out
+    """The upstream model against random init, per protocol (upstream minus random init)."""
+    return difference_lines(results, [('random', 'upstream')], COLUMNS)
 
 
 def gain_lines(results: Dict[str, dict], upstream_seconds: Optional[float]) -> List[str]:
     """Each continuation's gain over the upstream model per protocol, and its cost."""
-    cols = PROTOCOLS + tuple(FROZEN_COLUMNS)
-    lines = ['| continued row | ' + ' | '.join(column(p) for p in cols)
+    lines = ['| continued row | ' + ' | '.join(column(p) for p in COLUMNS)
              + ' | continuation s | share of the upstream cost |',
-             '|---|' + '---|' * (len(cols) + 2)]
+             '|---|' + '---|' * (len(COLUMNS) + 2)]
     base = results.get('upstream', {})
     for name, r in results.items():
         if name not in CONTINUED:
             continue
         cells = []
-        for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
+        for protocol in COLUMNS:
             a, b = units(r, protocol), units(base, protocol)
             if not a or not b:
                 cells.append('–')
@@ -94,17 +82,9 @@ def gain_lines(results: Dict[str, dict], upstream_seconds: Optional[float]) -> L
 
 
 def ramp_lines(results: Dict[str, dict]) -> List[str]:
-    """The ramp ablation: the ramp against one lr and against the encoder at 1/100."""
-    out = []
-    for a, b in RAMP_PAIRS:
-        if a not in results or b not in results:
-            continue
-        for protocol in PROTOCOLS + tuple(FROZEN_COLUMNS):
-            va, vb = units(results[a], protocol), units(results[b], protocol)
-            if va and vb:
-                out.append(f'- {column(protocol)}: ' + _diff_text(
-                    results[a]['label'], va, results[b]['label'], vb))
-    return out
+    """The ramp ablation: the ramp against one lr and against the encoder at 1/100 (the ramp's row
+    minus the other)."""
+    return difference_lines(results, [(b, a) for a, b in RAMP_PAIRS], COLUMNS)
 
 
 def load_scratch(path: str) -> Optional[Dict[str, dict]]:

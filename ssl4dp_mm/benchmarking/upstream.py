@@ -91,7 +91,8 @@ def build_upstream(work_dir: Optional[str] = None,
     """
     from mmengine.config import Config
     work_dir = osp.abspath(work_dir or default_work_dir(seed))
-    epochs = max_epochs or Config.fromfile(config).train_cfg.max_epochs
+    cfg = Config.fromfile(config)
+    epochs = max_epochs or cfg.train_cfg.max_epochs
     final = osp.join(work_dir, f'epoch_{epochs}.pth')
     if not osp.isfile(final):
         if not osp.isdir(osp.join(data_root, 'train')):
@@ -111,7 +112,6 @@ def build_upstream(work_dir: Optional[str] = None,
         if not osp.isfile(final):
             raise RuntimeError(f'upstream training ended without {final}; see '
                                f'{osp.join(work_dir, "train.log")}')
-    cfg = Config.fromfile(config)
     given = dict(o.split('=', 1) for o in options)
     batch = int(given.get('train_dataloader.batch_size', cfg.train_dataloader.batch_size))
     n_images = len(glob.glob(osp.join(data_root, 'train', '*')))
