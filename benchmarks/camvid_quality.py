@@ -7,9 +7,10 @@ LP-100% and FT-10% with the MoCoFCN head; baselines random init, MMSelfSup's MoC
 
 Setting (all in configs, so each run can be repeated by hand):
 
-- pre-training: ``configs/selfsup/camvid/*_1xb16-120i_camvid.py``: ResNet-18-d8, 367 CamVid train
-  images halved to 240x180, two 128 px views, batch 16, 120 iterations (SGD 0.03, cosine), seed 0
-  (``--pretrain-seeds``: one pre-training per seed, work dir ``pretrain/<method>_ps<seed>``);
+- pre-training: ``configs/selfsup/<method>/*_r18-d8*_1xb16-120i_camvid.py``: ResNet-18-d8, 367
+  CamVid train images halved to 240x180, two 128 px views, batch 16, 120 iterations (SGD 0.03,
+  cosine), seed 0 (``--pretrain-seeds``: one pre-training per seed, work dir
+  ``pretrain/<method>_ps<seed>``);
 - LP-100%: ``configs/seg/mocofcn/mocofcn_r18-d8_lp-100i_camvid-half.py`` (only conv_seg learns) for
   checkpoints with a pre-trained MoCoFCN decoder; for backbone-only checkpoints (and random init)
   ``..._camvid-half_linear.py``: conv_seg straight on the backbone map (no random frozen decoder);
@@ -24,14 +25,14 @@ Setting (all in configs, so each run can be repeated by hand):
 
 ViT rows (opt-in, not in the default run: ``--methods vit``, or ``vit-t`` / ``vit-s`` / ``vit-all``
 or the names ``<method>[-dec]-vit-<t|s>``, ``camvid_suite.GROUPS``): PLMoCo and DetCon-S (w/o and
-w/dec) against image-level MoCo (``mocov2-vit-*``: ``configs/selfsup/vit/mocodec_vit-*``, MoCo v2
-w/o dec on the averaged patch tokens) and random init on the same ViT-Tiny/16 or ViT-S/16,
-pre-trained by ``configs/selfsup/vit/*_1xb16-120i_camvid.py`` (same data, views and budget, AdamW);
-LP-100% ``configs/seg/vit/linear_vit-*_lp-100i_camvid-half.py`` (linear head on the frozen tokens;
-w/o dec and random init) or ``fcn_vit-*_lp-100i_camvid-half.py`` (frozen pre-trained FCN decoder;
-w/dec), FT-10% ``fcn_vit-*_ft10-100i_camvid-half.py``; frozen protocols on the last block's patch
-tokens (``backbone.layers.11``) or the decoder. Their findings (PLMoCo / DetCon-S > MoCo per encoder
-and protocol, ...) come under the ResNet ones (``claims.vit_findings``).
+w/dec) against image-level MoCo (``mocov2-vit-*``: ``configs/selfsup/mocodec/mocodec_vit-*``,
+MoCo v2 w/o dec on the averaged patch tokens) and random init on the same ViT-Tiny/16 or ViT-S/16,
+pre-trained by ``configs/selfsup/<method>/*_vit-*_1xb16-120i_camvid.py`` (same data, views and
+budget, AdamW); LP-100% ``configs/seg/vit/linear_vit-*_lp-100i_camvid-half.py`` (linear head on
+the frozen tokens; w/o dec and random init) or ``fcn_vit-*_lp-100i_camvid-half.py`` (frozen
+pre-trained FCN decoder; w/dec), FT-10% ``fcn_vit-*_ft10-100i_camvid-half.py``; frozen protocols on
+the last block's patch tokens (``backbone.layers.11``) or the decoder. Their findings (PLMoCo /
+DetCon-S > MoCo per encoder and protocol, ...) come under the ResNet ones (``claims.vit_findings``).
 
     python benchmarks/camvid_quality.py --methods vit --out benchmarks/results/camvid_quality_vit.md
 

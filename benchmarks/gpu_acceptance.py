@@ -66,8 +66,8 @@ def _voc(folder: str, method: str, decoder: str = '') -> str:
 # the CamVid benchmark's methods (benchmarks/camvid_quality.py METHODS, its names) -> (the reference
 # ResNet-50 VOC config, or the closest config, and the row label)
 METHODS = {
-    'mocov2': (_voc('baselines', 'mocov2'), 'MoCo v2 (MMSelfSup)'),
-    'densecl': (_voc('baselines', 'densecl'), 'DenseCL (MMSelfSup)'),
+    'mocov2': (_voc('mocov2', 'mocov2'), 'MoCo v2 (MMSelfSup)'),
+    'densecl': (_voc('densecl', 'densecl'), 'DenseCL (MMSelfSup)'),
     'mocodec-dec': (_voc('mocodec', 'mocodec', '-mocofcn'), 'MoCo w/dec'),
     'plmoco': (_voc('plmoco', 'plmoco'), 'PLMoCo w/o dec'),
     'plmoco-dec': (_voc('plmoco', 'plmoco', '-mocofcn'), 'PLMoCo w/dec'),
@@ -82,8 +82,8 @@ METHODS = {
     'rlmoco-dec': (_voc('rlmoco', 'rlmoco', '-mocofcn'), 'RLMoCo w/dec'),
     'detcons-dec': (_voc('detcon', 'detcons', '-mocofcn'), 'DetCon-S w/dec'),
     'detconb-dec': (_voc('detcon', 'detconb', '-mocofcn'), 'DetCon-B w/dec'),
-    'edmoco-dec': (_voc('edmoco', 'edmoco', '-mocofcn'), 'EDMoCo (encoder lr x0.01)'),
-    'pledmoco-dec': (_voc('pledmoco', 'pledmoco', '-mocofcn'), 'PLEDMoCo (encoder lr x0.01)'),
+    'edmoco-dec': (_voc('mocodec', 'edmoco', '-mocofcn'), 'EDMoCo (encoder lr x0.01)'),
+    'pledmoco-dec': (_voc('plmoco', 'pledmoco', '-mocofcn'), 'PLEDMoCo (encoder lr x0.01)'),
 }
 # the benchmark's other decoders of two methods: run with GPU_CHECK_METHODS=all
 DECODER_VARIANTS = {
@@ -470,7 +470,7 @@ def amp_skipped(checkpoint: str) -> tuple:
     """(steps the dynamic loss scale skipped, its final scale), from the AmpOptimWrapper state
     in ``checkpoint``: every skipped step halves the scale from :data:`INIT_SCALE` (no growth
     within the first 2000 steps)."""
-    from ssl4dp_mm.utils import load_checkpoint_file
+    from ssl4dp_mm.checkpoints import load_checkpoint_file
     state = load_checkpoint_file(checkpoint)['optimizer'].get('loss_scaler')
     if not state:
         raise ValueError(f'{checkpoint}: no loss_scaler state (not an AmpOptimWrapper run?)')

@@ -55,18 +55,18 @@ VOC = 'configs/selfsup/{0}/{1}_r50b-d8{2}_1xb16-20e_voc12aug_from-mocov2.py'
 # CamVid benchmark name: (config, label); a (camvid config, ) tuple marks a method without a VOC
 # config, whose CamVid pipeline runs on the VOC images at 224 px
 METHODS = {
-    'mocov2': (VOC.format('baselines', 'mocov2', ''), 'MoCo v2 (MMSelfSup)'),
-    'densecl': (VOC.format('baselines', 'densecl', ''), 'DenseCL (MMSelfSup)'),
+    'mocov2': (VOC.format('mocov2', 'mocov2', ''), 'MoCo v2 (MMSelfSup)'),
+    'densecl': (VOC.format('densecl', 'densecl', ''), 'DenseCL (MMSelfSup)'),
     'mocodec-dec': (VOC.format('mocodec', 'mocodec', '-mocofcn'), 'MoCo w/dec'),
     'plmoco': (VOC.format('plmoco', 'plmoco', ''), 'PLMoCo w/o dec'),
     'plmoco-dec': (VOC.format('plmoco', 'plmoco', '-mocofcn'), 'PLMoCo w/dec'),
     'plmocoplus-dec': (VOC.format('plmocoplus', 'plmocoplus', '-mocofcn'), 'PLMoCo+ w/dec'),
-    'edmoco-dec': (VOC.format('edmoco', 'edmoco', '-mocofcn'), 'EDMoCo'),
-    'pledmoco-dec': (VOC.format('pledmoco', 'pledmoco', '-mocofcn'), 'PLEDMoCo'),
+    'edmoco-dec': (VOC.format('mocodec', 'edmoco', '-mocofcn'), 'EDMoCo'),
+    'pledmoco-dec': (VOC.format('plmoco', 'pledmoco', '-mocofcn'), 'PLEDMoCo'),
     'plsiam-dec': (VOC.format('plsiam', 'plsiam', '-mocofcn'), 'PLSiam w/dec'),
     'prcl-dec': (VOC.format('prcl', 'prcl', '-mocofcn'), 'PRCL w/dec'),
     'p2vec-dec': (VOC.format('p2vec', 'p2vec', '-mocofcn'), 'P2Vec w/dec'),
-    'plr-dec': (('configs/selfsup/camvid/plr_r18-d8-mocofcn_1xb16-120i_camvid.py', ),
+    'plr-dec': (('configs/selfsup/plr/plr_r18-d8-mocofcn_1xb16-120i_camvid.py', ),
                 'Patch rotation w/dec'),
     'mocomc-dec': (VOC.format('mocomc', 'mocomc', '-mocofcn'), 'MoCo w/dec + multi-crop'),
     'rlmoco-dec': (VOC.format('rlmoco', 'rlmoco', '-mocofcn'), 'RLMoCo w/dec'),

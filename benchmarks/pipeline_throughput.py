@@ -36,7 +36,7 @@ from ssl4dp_mm.benchmarking.results_file import cost_header, write_results
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY = 'configs/selfsup/{}_1xb8-300i_toyscenes.py'
-CAMVID = 'configs/selfsup/camvid/{}_1xb16-120i_camvid.py'
+CAMVID = 'configs/selfsup/{}_1xb16-120i_camvid.py'
 # (config, view pipeline)
 DEFAULT = [
     (TOY.format('plmoco/plmoco_r18-d8-mocofcn'), 'two views'),
@@ -50,16 +50,16 @@ DEFAULT = [
      'two views + ground-truth masks'),
     (TOY.format('mocomc/mocomc_r18-d8-mocofcn'), 'constrained multi-crop (2+4) + AutoAugment'),
     (TOY.format('exemplar_v2/exemplarv2_r18-d8-mocofcn'), 'two views + image labels'),
-    (CAMVID.format('plmoco_r18-d8-mocofcn'), 'two views'),
-    (CAMVID.format('p2vec_r18-d8-mocofcn'), 'one view'),
-    (CAMVID.format('plr_r18-d8-mocofcn'), 'one view + patch rotation'),
-    (CAMVID.format('detconb_r18-d8-mocofcn'), 'two views + Felzenszwalb masks'),
-    (CAMVID.format('rlmoco_r18-d8-mocofcn'), 'two views + SLIC masks'),
+    (CAMVID.format('plmoco/plmoco_r18-d8-mocofcn'), 'two views'),
+    (CAMVID.format('p2vec/p2vec_r18-d8-mocofcn'), 'one view'),
+    (CAMVID.format('plr/plr_r18-d8-mocofcn'), 'one view + patch rotation'),
+    (CAMVID.format('detcon/detconb_r18-d8-mocofcn'), 'two views + Felzenszwalb masks'),
+    (CAMVID.format('rlmoco/rlmoco_r18-d8-mocofcn'), 'two views + SLIC masks'),
 ]
 
 
 def data_root_for(config: str, args) -> str:
-    if '/camvid/' in config:
+    if config.endswith('_camvid.py'):
         return args.camvid_root
     from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
     return make_toy_scenes(args.toy_root, {'train': 64, 'val': 8})
@@ -131,7 +131,7 @@ def main(argv=None):
     for i, config in enumerate(configs, 1):
         name = osp.splitext(osp.basename(config))[0]
         row = dict(config=name, pipeline=labels.get(config, '-'),
-                   data='CamVid' if '/camvid/' in config else 'toy scenes')
+                   data='CamVid' if config.endswith('_camvid.py') else 'toy scenes')
         print(f'[{i}/{len(configs)}] {config}', flush=True)
         if row['data'] == 'CamVid' and not osp.isdir(osp.join(args.camvid_root, 'img_dir')):
             row['error'] = f'skipped: no CamVid at {args.camvid_root}'

@@ -7,9 +7,9 @@ hours they imply under a stated assumption; the same for the segmentation protoc
 
 Pre-training: each VOC aug config (``configs/selfsup/*/*_r50b-d8*_voc12aug_from-mocov2.py``; the
 Cityscapes configs have the same model and views, so the same step) is cut down by
-:func:`ssl4dp_mm.utils.small_run.small_pretrain_config` to ``--view`` px views and batch
-``--batch`` on a generated VOC aug copy of 160x224 images (masks precomputed, as the configs' mask
-cache does after the first epoch), continued from a random torchvision ResNet-50 in
+:func:`ssl4dp_mm.benchmarking.small_pretrain.small_pretrain_config` to ``--view`` px views and
+batch ``--batch`` on a generated VOC aug copy of 160x224 images (masks precomputed, as the configs'
+mask cache does after the first epoch), continued from a random torchvision ResNet-50 in
 facebookresearch/moco's layout; the median of ``--steps`` ``train_step`` calls after one warm-up
 is its step time, and one more step under ``torch.utils.flop_counter`` its FLOPs. Segmentation:
 one training step of each head at ``--seg-crop`` px crops, batch 2 (FLOPs and time; LP counted
@@ -33,7 +33,7 @@ import tempfile
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-REFERENCE = 'configs/selfsup/baselines/mocov2_r50b-d8_1xb16-20e_voc12aug_from-mocov2.py'
+REFERENCE = 'configs/selfsup/mocov2/mocov2_r50b-d8_1xb16-20e_voc12aug_from-mocov2.py'
 VOC_ITERS = 20 * (10582 // 16)  # 13,220
 CITY_ITERS = 20 * (2975 // 16)  # 3,700; PLMoCo+ 50 epochs: 9,250
 SEG = {  # head -> VOC leaves (LP, FT); Cityscapes doubles the crop (512x1024)
@@ -74,7 +74,7 @@ def pretrain_step(rel: str, data_root: str, init: str, work: str, args):
     from mmengine.runner import Runner
     from mmselfsup.registry import MODELS
 
-    from ssl4dp_mm.utils.small_run import small_pretrain_config
+    from ssl4dp_mm.benchmarking.small_pretrain import small_pretrain_config
     init_default_scope('mmselfsup')
     cfg = small_pretrain_config(Config.fromfile(osp.join(ROOT, rel)), data_root, init, work,
                                 view=args.view, batch=args.batch, queue=4096,
@@ -140,8 +140,8 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     import ssl4dp_mm  # noqa: F401
     from ssl4dp_mm.benchmarking.results_file import environment_line, versions, write_results
+    from ssl4dp_mm.checkpoints.safe_io import save_checkpoint_atomic
     from ssl4dp_mm.datasets.reference_layouts import make_voc_aug
-    from ssl4dp_mm.utils.checkpoint_io import save_checkpoint_atomic
     configs = args.configs or default_configs()
     if configs[0] != REFERENCE:
         configs = [REFERENCE] + [c for c in configs if c != REFERENCE]

@@ -34,6 +34,7 @@ import argparse
 import glob
 import json
 import os.path as osp
+import re
 import resource
 import statistics
 import subprocess
@@ -43,10 +44,14 @@ import time
 
 from ssl4dp_mm.benchmarking.pipeline_edits import set_view_size
 from ssl4dp_mm.benchmarking.results_file import cost_header, write_results
+from ssl4dp_mm.paths import CONFIG_ROOT
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-MOCOV2 = 'configs/selfsup/baselines/mocov2_r18-d8_1xb8-300i_toyscenes.py'
-DENSECL = 'configs/selfsup/baselines/densecl_r18-d8_1xb8-300i_toyscenes.py'
+MOCOV2 = 'configs/selfsup/mocov2/mocov2_r18-d8_1xb8-300i_toyscenes.py'
+DENSECL = 'configs/selfsup/densecl/densecl_r18-d8_1xb8-300i_toyscenes.py'
+# the configs/selfsup folders of MMSelfSup's own methods, and the ViT/16 config names
+MMSELFSUP_FOLDERS = ('mocov1', 'mocov2', 'densecl', 'simclr', 'byol', 'simsiam')
+VIT16 = re.compile(r'_vit-[tsb]16')
 # the step-time targets: (ours, reference, largest ratio of step times)
 TARGETS = [
     ('configs/selfsup/plmoco/plmoco_r18-d8_1xb8-300i_toyscenes.py', DENSECL, 1.00),
@@ -89,17 +94,25 @@ def split_variant(config: str):
 
 
 def widen_for_r50(model_cfg) -> None:
-    """ResNet-50: depth 50 and every 512-channel input of the parts after the backbone becomes 2048
-    (the 64-channel stage-1 input of a DeepLabv3+ skip, ``c1_in_channels``, becomes 256)."""
-    model_cfg.backbone.depth = 50
+    """ResNet-50 in place of a ResNet-18 config's backbone, its scale read from the backbone
+    variants ``configs/_base_/models/r18-d8.py`` and ``r50-d8.py``: their depth, and the widths of
+    the stages that the parts after the backbone read. Every input of those parts that reads the
+    last stage (ResNet-18: 512 channels, ``in_channels``) or, for a DeepLabv3+ skip
+    (``c1_in_channels``), the first stage (64) gets ResNet-50's width (2048, 256); the parts' own
+    widths stay the config's, so that only the backbone changes."""
+    from mmengine.config import Config
+    r18, r50 = (Config.fromfile(osp.join(CONFIG_ROOT, '_base_', 'models', f'{name}.py'))
+                for name in ('r18-d8', 'r50-d8'))
+    model_cfg.backbone.depth = r50.backbone.depth
+    # key -> (ResNet-18 width, ResNet-50 width); DeepLabv3+ reads both stages
+    widths = {key: (r18.dlv3p_decoder[key], r50.dlv3p_decoder[key])
+              for key in ('in_channels', 'c1_in_channels')}
 
     def fix(node):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == 'in_channels' and value == 512:
-                    node[key] = 2048
-                elif key == 'c1_in_channels' and value == 64:
-                    node[key] = 256
+                if key in widths and value == widths[key][0]:
+                    node[key] = widths[key][1]
                 else:
                     fix(value)
         elif isinstance(node, (list, tuple)):
@@ -308,11 +321,13 @@ def default_configs() -> list:
     paths = sorted(glob.glob(osp.join(ROOT, 'configs/selfsup/*/*.py')))
     paths = [osp.relpath(p, ROOT) for p in paths]
     # CamVid configs: benchmarks/camvid_quality.py
-    paths = [p for p in paths if '/camvid/' not in p]
-    # ViTs are measured against MoCo on the same ViT (--references, docs/vit.md), not against the
-    # ResNet baselines of the default run
-    paths = [p for p in paths if '/vit/' not in p]
-    return [p for p in paths if '/baselines/' not in p or p in (MOCOV2, DENSECL)]
+    paths = [p for p in paths if not p.endswith('_camvid.py')]
+    # ViT/16s are measured against MoCo on the same ViT (--references, docs/vit.md), not against
+    # the ResNet baselines of the default run
+    paths = [p for p in paths if not VIT16.search(osp.basename(p))]
+    # of MMSelfSup's own methods, the two references only
+    return [p for p in paths
+            if p.split('/')[2] not in MMSELFSUP_FOLDERS or p in (MOCOV2, DENSECL)]
 
 
 def scaling_verdicts(rows: dict) -> list:

@@ -8,20 +8,22 @@ import torch
 from mmengine.registry import DefaultScope
 from mmseg.registry import MODELS as SEG_MODELS
 
-from ssl4dp_mm.utils.convert import check_fits, to_seg_state_dict
+from ssl4dp_mm.checkpoints.convert import check_fits, to_seg_state_dict
 from tests.conftest import config_path, load_config, train_few_iters
 
 # the toy-scene baselines; the ResNet-50 reference baselines (VOC aug / Cityscapes layouts,
 # continued from a MoCo v2 checkpoint) run end to end in tests/reference
-BASELINES = sorted(
-    osp.relpath(p, config_path())
-    for p in glob.glob(config_path('selfsup', 'baselines', '*_toyscenes.py')))
 EXPECTED = {'mocov1', 'mocov2', 'simsiam', 'byol', 'simclr', 'densecl'}
+# one folder per method, configs/selfsup/<method>/
+BASELINES = sorted(
+    osp.relpath(p, config_path()) for m in EXPECTED
+    for p in glob.glob(config_path('selfsup', m, '*_toyscenes.py')))
 SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py'
 
 
 def test_every_baseline_is_there():
     assert {osp.basename(p).split('_')[0] for p in BASELINES} == EXPECTED
+    assert len(BASELINES) == len(EXPECTED)  # one toy config each
 
 
 @pytest.fixture(scope='module')

@@ -8,7 +8,7 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
 import ssl4dp_mm
-from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
+from ssl4dp_mm.checkpoints import load_checkpoint_file, save_checkpoint_atomic
 
 
 def test_import_registers_the_plugin():

@@ -10,15 +10,16 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
-from ssl4dp_mm.utils import save_checkpoint_atomic
+from ssl4dp_mm.checkpoints import save_checkpoint_atomic
 from tests.conftest import config_path, load_config, load_tool, train_few_iters
 
 BASES = {'edmoco': 'mocodec', 'pledmoco': 'plmoco'}
 TYPES = {'edmoco': 'MoCoDec', 'pledmoco': 'PLMoCo'}
-TOY = {m: f'selfsup/{m}/{m}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' for m in BASES}
-CAMVID = {m: f'selfsup/camvid/{m}_r18-d8-mocofcn_1xb16-120i_camvid.py' for m in BASES}
-REFERENCE = {(m, ds): f'selfsup/{m}/{m}_r50b-d8-mocofcn_1xb16-20e_{ds}_from-mocov2.py'
-             for m in BASES for ds in ('voc12aug', 'cityscapes')}
+# the configs lie beside those of the method they modify
+TOY = {m: f'selfsup/{b}/{m}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' for m, b in BASES.items()}
+CAMVID = {m: f'selfsup/{b}/{m}_r18-d8-mocofcn_1xb16-120i_camvid.py' for m, b in BASES.items()}
+REFERENCE = {(m, ds): f'selfsup/{b}/{m}_r50b-d8-mocofcn_1xb16-20e_{ds}_from-mocov2.py'
+             for m, b in BASES.items() for ds in ('voc12aug', 'cityscapes')}
 ALL = list(TOY.values()) + list(CAMVID.values()) + list(REFERENCE.values())
 
 
@@ -28,9 +29,9 @@ def _lr_by_name(model, wrapper):
 
 
 def _base_of(rel):
-    """The config it differs from: the same path with mocodec / plmoco instead."""
+    """The config it differs from: the same folder, mocodec_ / plmoco_ instead of the prefix."""
     for new, old in BASES.items():
-        rel = rel.replace(f'/{new}/', f'/{old}/').replace(f'/{new}_', f'/{old}_')
+        rel = rel.replace(f'/{new}_', f'/{old}_')
     return rel
 
 

@@ -2,7 +2,7 @@
 
     python tools/convert_checkpoint.py PRETRAIN.pth OUT.pth --seg-config configs/seg/...py
 
-Then train/test MMSeg with ``load_from=OUT.pth``. See ``ssl4dp_mm/utils/convert.py``
+Then train/test MMSeg with ``load_from=OUT.pth``. See ``ssl4dp_mm/checkpoints/convert.py``
 (``convert_checkpoint``) for what is accepted and refused (notably a plain-stem ResNet paired with
 a deep-stem ResNetV1c config).
 """
@@ -10,7 +10,7 @@ import argparse
 import sys
 
 import ssl4dp_mm  # noqa: F401  (shims and registries, also without a config)
-from ssl4dp_mm.utils.convert import convert_checkpoint
+from ssl4dp_mm.checkpoints.convert import convert_checkpoint
 
 # the name this command has always offered to code that loads it
 convert = convert_checkpoint

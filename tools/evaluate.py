@@ -5,7 +5,8 @@ mIoU.
         --protocol {lp,ft10,ft100} [...]
         --dataset {toy,camvid,voc,cityscapes} [--backbone r18-d8] [--seeds 0 1 2 3 4]
         [--name NAME] [--work-dir work_dirs/eval] [--data-root DIR] [--iters N]
-        [--label-fraction 0.1] [--split-seed 0] [--config LEAF.py] [--cfg-options k=v ...]
+        [--label-fraction 0.1] [--split-seed 0] [--config LEAF.py] [--val-interval N]
+        [--cfg-options k=v ...]
 
 CKPT is a pre-training checkpoint (ssl4dp_mm with or without decoder, MMSelfSup, torchvision,
 official MoCo/DenseCL) or ``none`` for random initialisation. For each protocol and seed this
@@ -21,6 +22,11 @@ official MoCo/DenseCL) or ``none`` for random initialisation. For each protocol 
 3. trains (``tools/train.py``) and tests (``tools/test.py``) in subprocesses;
 4. writes ``<run>/eval_result.json`` (mIoU, mAcc, aAcc and what was run), the record that
    ``tools/analysis/results_table.py`` gathers.
+
+The protocols validate only after training (the test). ``--val-interval N`` adds a validation
+every N iterations (and keeps the last one) for a learning curve:
+``tools/analysis/plot_curves.py --run LABEL <run> --keys loss mIoU`` reads its points from
+``<run>/train/``; the record then has ``val_interval``.
 
 Runs are in ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>/seed<k>/`` (``config.py``,
 ``eval_result.json``, ``metrics.json``, logs; the Runner's own folders ``train/`` with the trained
@@ -53,6 +59,10 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/eval')
     parser.add_argument('--data-root', help='override the data_root of every dataset')
     parser.add_argument('--iters', type=int, help='override the protocol length (schedules scale)')
+    parser.add_argument('--val-interval', type=int, metavar='N',
+                        help='validate every N iterations while training, and at the end (a '
+                        'learning curve; checkpoints every N too); default: only the test after '
+                        'training, as the protocols are defined')
     parser.add_argument('--label-fraction', type=float, default=0.1, help='FT-x%%: share of labels')
     parser.add_argument('--split-seed', type=int, default=0,
                         help='seed of the label split (fixed across training seeds)')
@@ -73,6 +83,8 @@ def parse_args(argv=None):
         parser.error('--config names one leaf: give exactly one --protocol')
     if not 0 < args.label_fraction <= 1:
         parser.error('--label-fraction must be in (0, 1]')
+    if args.val_interval is not None and args.val_interval < 1:
+        parser.error('--val-interval must be >= 1')
     args.name = args.name or default_name(args.checkpoint)
     args.work_dir = osp.abspath(args.work_dir)
     if args.data_root:
@@ -97,7 +109,7 @@ def main(argv=None):
         label_fraction=args.label_fraction, split_seed=args.split_seed, config=args.config,
         split_source=args.split_source, allow_random_decoder=args.allow_random_decoder,
         delete_checkpoints=args.delete_checkpoints, force=args.force, dry_run=args.dry_run,
-        cfg_options=args.cfg_options)
+        cfg_options=args.cfg_options, val_interval=args.val_interval)
     try:
         records = evaluate_trained(ev, args.protocol, args.seeds)
     except EvaluationRefused as err:

@@ -17,8 +17,8 @@ Data roots: toy and camvid have defaults; voc (the VOC2012 folder), cityscapes, 
 """
 import argparse
 import os.path as osp
-import sys
 
+from ssl4dp_mm.cli import run_tool
 from ssl4dp_mm.evaluation.run import FrozenOptions
 from ssl4dp_mm.evaluation.suite import OVER_KS, SUITE_DATASETS, SUITE_PROTOCOLS, run_suite
 
@@ -95,8 +95,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    run_tool(main)  # bad input: one line on stderr, exit status 1

@@ -39,14 +39,14 @@ eval_result.json``; ``tools/analysis/results_table.py`` shows them as extra colu
 """
 import argparse
 import os.path as osp
-import sys
 
+from ssl4dp_mm.cli import run_tool
 from ssl4dp_mm.evaluation.frozen_defaults import (FROZEN_DATASETS, VIT_TOKEN_LAYER,
                                                   vit_default_config)
 from ssl4dp_mm.evaluation.records import NO_CHECKPOINT, default_name
 from ssl4dp_mm.evaluation.run import (DEFAULT_PROTOCOLS, PROTOCOLS, FrozenOptions, FrozenRun,
                                       evaluate_frozen)
-from ssl4dp_mm.evaluation.stages import ROOT
+from ssl4dp_mm.paths import PROJECT_ROOT
 
 
 def parse_args(argv=None):
@@ -139,10 +139,10 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     dtype, root, config, scale = FROZEN_DATASETS[args.dataset]
     args.dataset_type = args.dataset_type or dtype
-    args.data_root = osp.abspath(args.data_root or osp.join(ROOT, root))
+    args.data_root = osp.abspath(args.data_root or osp.join(PROJECT_ROOT, root))
     if args.config is None and args.checkpoint.lower() not in NO_CHECKPOINT:
         args.config = vit_default_config(args.dataset, osp.abspath(args.checkpoint))
-    args.config = args.config or osp.join(ROOT, config)
+    args.config = args.config or osp.join(PROJECT_ROOT, config)
     args.img_scale = tuple(args.img_scale) if args.img_scale else scale
     if args.svm_ignore_classes is None:
         args.svm_ignore_classes = [0] if args.dataset == 'toy' else []
@@ -201,8 +201,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    run_tool(main)  # bad input: one line on stderr, exit status 1

@@ -4,7 +4,9 @@
                           [--cfg-options k=v ...]
     bash tools/dist_train.sh CONFIG GPUS [args...]   # torchrun, --launcher pytorch
 
-A thin entry point over mmengine's Runner; the plugin comes in through the config's custom_imports.
+A thin entry point over mmengine's Runner (arguments and config shared with tools/test.py in
+ssl4dp_mm/cli.py). The configs still name the plugin in their custom_imports, so that
+``mim train`` runs them as well.
 
 N processes = one process: the runtime bases set ``sync_bn = 'torch'``, so a distributed run turns
 every BatchNorm into SyncBatchNorm (mmengine's Runner does it when it wraps the model, only when
@@ -14,13 +16,13 @@ with a warning: torch runs SyncBatchNorm on GPUs only.
 """
 import argparse
 import datetime
-import os
-import os.path as osp
 import warnings
 
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
+
+from ssl4dp_mm.cli import add_launcher_args, export_local_rank, runner_config
 
 
 def parse_args(argv=None):
@@ -38,14 +40,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config keys, e.g. train_cfg.max_iters=100')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_launcher_args(parser)
+    return export_local_rank(parser.parse_args(argv))
 
 
 def cpu_ddp(cfg: Config) -> None:
@@ -59,14 +55,7 @@ def cpu_ddp(cfg: Config) -> None:
 
 
 def build_cfg(args) -> Config:
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = runner_config(args.config, args.launcher, args.cfg_options, args.work_dir)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

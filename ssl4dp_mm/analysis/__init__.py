@@ -6,7 +6,8 @@ scikit-learn and matplotlib, which training does not. The command-line tools are
 :mod:`ssl4dp_mm.features` (shared with evaluation) and are re-exported here.
 """
 from ..features import (LabelledImages, LayerFeatureModel, build_feature_model, dataset_meta,
-                        features_at_pixels, find_labelled_images, load_feature_weights)
+                        features_at_pixels, find_labelled_images, images_from_config,
+                        load_feature_weights)
 from .collect import ModelSpec, collect_layers, load_split, parse_model_specs
 from .curves import Run, load_run, plot_curves, read_scalars
 from .features import extract_features, load_features, save_features
@@ -18,7 +19,8 @@ __all__ = [
     'ModelSpec', 'collect_layers', 'load_split', 'parse_model_specs', 'Run', 'load_run',
     'plot_curves', 'read_scalars', 'LayerFeatureModel', 'build_feature_model',
     'load_feature_weights', 'extract_features', 'features_at_pixels', 'load_features',
-    'save_features', 'LabelledImages', 'dataset_meta', 'find_labelled_images', 'PixelSamples',
+    'save_features', 'LabelledImages', 'dataset_meta', 'find_labelled_images',
+    'images_from_config', 'PixelSamples',
     'sample_pixels', 'format_markdown', 'linear_svm_accuracy', 'read_csv', 'write_csv', 'Panel',
     'plot_panels', 'tsne_embed'
 ]

@@ -7,12 +7,14 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..features.config_images import images_from_config
 from ..features.feature_model import DECODER, build_feature_model, describe_source
 from ..features.labelled_images import LabelledImages, find_labelled_images
 from .features import extract_features
 from .pixel_sampling import PixelSamples, sample_pixels
 
 NO_CHECKPOINT = ('none', 'random', 'random-init', '')
+DEFAULT_DATA_ROOT = 'data/toy_scenes'  # --data-root without --data-config
 
 
 @dataclass
@@ -78,8 +80,18 @@ def apply_threads(args: argparse.Namespace) -> None:
 
 
 def add_data_args(parser: argparse.ArgumentParser, num_per_class: int) -> None:
-    parser.add_argument('--data-root', default='data/toy_scenes',
-                        help='MMSeg-layout dataset root (img_dir/<split>, ann_dir/<split>)')
+    """The labelled images (an ``img_dir/ann_dir`` layout, or a segmentation config's dataset),
+    the pixels drawn from them, and :func:`add_runtime_args`."""
+    parser.add_argument('--data-root', default=None,
+                        help='MMSeg-layout dataset root (img_dir/<split>, ann_dir/<split>; '
+                        f'default {DEFAULT_DATA_ROOT}); with --data-config: replaces the '
+                        "config's data_root")
+    parser.add_argument('--data-config',
+                        help='read the images and label maps of a segmentation config (a leaf '
+                        'or a dataset base, e.g. configs/_base_/datasets/voc12aug_seg.py) in '
+                        "the dataset's own layout: a split names its <split>_dataloader (train, "
+                        'val, test); classes, palette, suffixes and reduce_zero_label are the '
+                        "dataset's (--dataset-type is not used)")
     parser.add_argument('--dataset-type', default='ToyScenesDataset',
                         help='registered MMSeg dataset giving class names, palette and suffixes')
     parser.add_argument('--classes', nargs='+', help='override the class names')
@@ -93,12 +105,34 @@ def add_data_args(parser: argparse.ArgumentParser, num_per_class: int) -> None:
     add_runtime_args(parser)
 
 
-def load_split(args: argparse.Namespace, split: str) -> Tuple[LabelledImages, PixelSamples]:
-    """The images of ``split`` and the class-balanced pixels drawn from them (per ``args``)."""
-    images = find_labelled_images(
-        args.data_root, split, dataset_type=args.dataset_type, class_names=args.classes,
-        ignore_index=args.ignore_index, resize=tuple(args.resize) if args.resize else None,
+def split_source(args: argparse.Namespace, split: str) -> str:
+    """Where a split's images come from, for titles: ``<data root>/<split>``, or the data config's
+    ``<split>`` loader."""
+    if getattr(args, 'data_config', None):
+        root = f', data_root {args.data_root}' if args.data_root else ''
+        return f'{args.data_config} ({split}_dataloader{root})'
+    return f'{args.data_root or DEFAULT_DATA_ROOT}/{split}'
+
+
+def load_images(args: argparse.Namespace, split: str) -> LabelledImages:
+    """The labelled images of ``split``: of ``--data-config``'s ``<split>_dataloader`` if given
+    (:func:`ssl4dp_mm.features.images_from_config`), else ``img_dir/<split>`` of ``--data-root``.
+    """
+    resize = tuple(args.resize) if args.resize else None
+    if getattr(args, 'data_config', None):
+        return images_from_config(args.data_config, split, data_root=args.data_root,
+                                  class_names=args.classes, ignore_index=args.ignore_index,
+                                  resize=resize, max_images=args.max_images)
+    return find_labelled_images(
+        args.data_root or DEFAULT_DATA_ROOT, split, dataset_type=args.dataset_type,
+        class_names=args.classes, ignore_index=args.ignore_index, resize=resize,
         max_images=args.max_images)
+
+
+def load_split(args: argparse.Namespace, split: str) -> Tuple[LabelledImages, PixelSamples]:
+    """The images of ``split`` (:func:`load_images`) and the class-balanced pixels drawn from
+    them (per ``args``)."""
+    images = load_images(args, split)
     samples = sample_pixels(images.read_label, len(images), len(images.class_names),
                             args.num_per_class, seed=args.seed, ignore_index=args.ignore_index,
                             progress=progress_bar(f'sampling {split} pixels', 'img'))

@@ -52,6 +52,10 @@ class Run:
 def find_scalar_files(path: str) -> List[str]:
     """The ``scalars.json`` files of a work dir, oldest launch first; or ``[path]`` for a file.
 
+    ``path`` may also be a run of ``tools/evaluate.py`` (``.../<protocol>/seed<k>``): its
+    training work dir ``train/`` holds the curves (with ``--val-interval``, the mIoU of every
+    validation).
+
     Raises:
         FileNotFoundError: If ``path`` is neither a file nor a work dir with a
             ``<timestamp>/vis_data/scalars.json``.
@@ -61,9 +65,12 @@ def find_scalar_files(path: str) -> List[str]:
     files = sorted(glob.glob(osp.join(path, '*', 'vis_data', 'scalars.json')))
     if not files and osp.isfile(osp.join(path, 'vis_data', 'scalars.json')):
         files = [osp.join(path, 'vis_data', 'scalars.json')]  # the timestamp folder itself
+    if not files:  # a trained-evaluation run: its training work dir
+        files = sorted(glob.glob(osp.join(path, 'train', '*', 'vis_data', 'scalars.json')))
     if not files:
         raise FileNotFoundError(f'no <timestamp>/vis_data/scalars.json under {path!r} (give an '
-                                'mmengine work dir, a timestamp folder or a scalars.json file)')
+                                'mmengine work dir, a timestamp folder, a scalars.json file or '
+                                'a run of tools/evaluate.py)')
     return files
 
 

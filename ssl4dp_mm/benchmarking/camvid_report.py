@@ -71,9 +71,9 @@ def setting(results: Dict[str, dict], args, wall: float, frozen: list) -> str:
            'map LP-100% reads (decoder output, else `backbone.layer4`'
            + (f'; ViT: `{VIT_TOKEN_LAYER}`, the last block\'s patch tokens' if vit else '')
            + ').' if frozen else '')
-        + (' ViT rows (`configs/selfsup/vit/`): the same data, views and budget, AdamW; '
-           'LP-100% through a linear head on the frozen tokens (w/o dec, random init) or '
-           'the frozen pre-trained FCN decoder (w/dec), FT-10% with the FCN decoder and '
+        + (' ViT rows (`configs/selfsup/<method>/<method>_vit-*`): the same data, views and '
+           'budget, AdamW; LP-100% through a linear head on the frozen tokens (w/o dec, random '
+           'init) or the frozen pre-trained FCN decoder (w/dec), FT-10% with the FCN decoder and '
            'layer-wise lr decay (`configs/seg/vit/*_camvid-half.py`); MoCo v2 there is MoCo '
            'w/o dec with the patch tokens averaged (`mocodec_vit-*`).' if vit else '')
         + f' Cells: {spread_text(args)}. Benchmark wall time on this machine (all stages, summed '

@@ -8,17 +8,16 @@ Every row names its configs; ``benchmarks/camvid_quality.py`` runs them through 
 import os.path as osp
 from dataclasses import replace
 
-from ..manifest import HEADS
+from ..manifest import HEADS, METHODS
+from ..paths import CONFIG_ROOT
 from .suite import FROZEN_COLUMNS, Row, Suite, column, rows_by_name
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SELFSUP = osp.join(ROOT, 'configs', 'selfsup', 'camvid')
-SEG = osp.join(ROOT, 'configs', 'seg', 'mocofcn')
+SELFSUP = osp.join(CONFIG_ROOT, 'selfsup')
+SEG = osp.join(CONFIG_ROOT, 'seg', 'mocofcn')
 LP_DEC = osp.join(SEG, 'mocofcn_r18-d8_lp-100i_camvid-half.py')
 LP_LINEAR = osp.join(SEG, 'mocofcn_r18-d8_lp-100i_camvid-half_linear.py')
 FT10 = osp.join(SEG, 'mocofcn_r18-d8_ft10-100i_camvid-half.py')
-SELFSUP_VIT = osp.join(ROOT, 'configs', 'selfsup', 'vit')
-SEG_VIT = osp.join(ROOT, 'configs', 'seg', 'vit')
+SEG_VIT = osp.join(CONFIG_ROOT, 'seg', 'vit')
 
 PROTOCOLS = ('lp', 'ft10')
 COLUMNS = {p: column(p) for p in PROTOCOLS}
@@ -39,8 +38,15 @@ OTHER_DECODERS = ('dlv3p', 'nl', 'psp256')
 DECODER_HEADS = {d: (HEADS[d].name, HEADS[d].folder) for d in OTHER_DECODERS}
 DECODER_LABELS = {d: HEADS[d].title for d in OTHER_DECODERS}
 
-# name: (pre-training config under SELFSUP or None, has a pre-trained decoder, level,
-# contrastive, label)
+
+def selfsup_config(name: str) -> str:
+    """The path of a pre-training config file by its name, in its method's folder
+    (``configs/selfsup/<METHODS[prefix].folder>/``, the prefix before the first ``_``)."""
+    return osp.join(SELFSUP, METHODS[name.split('_')[0]].folder, name)
+
+
+# name: (pre-training config file (:func:`selfsup_config`) or None, has a pre-trained decoder,
+# level, contrastive, label)
 _METHODS = {
     'random': (None, False, 'none', None, 'random init'),
     'mocov2': ('mocov2_r18-d8_1xb16-120i_camvid.py', False, 'image', True, 'MoCo v2 (MMSelfSup)'),
@@ -104,8 +110,9 @@ VARIANTS = {
 
 # ViT rows (docs/vit.md): the same CamVid pre-training (128 px views: 8 x 8 tokens, batch 16, 120
 # iterations; AdamW) on MMSeg's VisionTransformer, w/o dec (the last block's patch tokens are the
-# cells) and w/dec (FCN decoder on them), configs/selfsup/vit/. MoCo is the image-level reference
-# on the same encoder (mocodec_vit-*: MoCo v2 w/o dec, the patch tokens averaged into one vector).
+# cells) and w/dec (FCN decoder on them), configs/selfsup/<method>/<method>_vit-*. MoCo is the
+# image-level reference on the same encoder (mocodec_vit-*: MoCo v2 w/o dec, the patch tokens
+# averaged into one vector).
 # LP-100% through a linear head on the frozen tokens (w/o dec, random init) or through the frozen
 # pre-trained FCN decoder (w/dec); FT-10% with the FCN decoder (layer-wise lr decay). The records'
 # head tag stays mocofcn (tools/evaluate.py takes the leaf with --config); the run name tells the
@@ -154,13 +161,13 @@ def resnet_row(name: str) -> Row:
     suffix = name.rsplit('-', 1)[-1]
     if suffix in DECODER_HEADS:
         head, folder = DECODER_HEADS[suffix]
-        seg = osp.join(ROOT, 'configs', 'seg', folder)
+        seg = osp.join(CONFIG_ROOT, 'seg', folder)
         leaves = dict(lp=osp.join(seg, f'{folder}_r18-d8_lp-100i_camvid-half.py'),
                       ft10=osp.join(seg, f'{folder}_r18-d8_ft10-100i_camvid-half.py'))
     else:
         head, leaves = 'mocofcn', dict(lp=LP_DEC if decoder else LP_LINEAR, ft10=FT10)
     baseline = name.startswith('random-')  # FT-10% only, and the random row's frozen map
-    return Row(name, None if config is None else osp.join(SELFSUP, config), decoder, level,
+    return Row(name, None if config is None else selfsup_config(config), decoder, level,
                contrastive, label, head=head, protocols=('ft10', ) if baseline else PROTOCOLS,
                leaves=leaves, frozen_layer='' if baseline else
                'decoder' if decoder else RESNET_LAYER)
@@ -173,8 +180,8 @@ def vit_row(name: str) -> Row:
     method, size, dec = VIT[name]
     prefix, level, contrastive, label = VIT_METHODS[method]
     tag, size_label = VIT_SIZES[size]
-    config = None if prefix is None else osp.join(
-        SELFSUP_VIT, f'{prefix}_vit-{tag}{"-fcn" if dec else ""}_1xb16-120i_camvid.py')
+    config = None if prefix is None else selfsup_config(
+        f'{prefix}_vit-{tag}{"-fcn" if dec else ""}_1xb16-120i_camvid.py')
     if prefix is None:
         row_label = f'{label}, {size_label}'
     else:

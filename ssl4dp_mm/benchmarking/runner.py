@@ -11,18 +11,18 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..evaluation.stages import run_stage
+from ..paths import PROJECT_ROOT
 from ..utils.atomic_files import write_atomic
 from .statistics import mean
 from .suite import Row, Suite, column
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PRETRAIN_RECORD = 'pretrain_result.json'
 EVAL_RECORD = 'eval_result.json'
 
@@ -31,25 +31,6 @@ def log(msg: str) -> None:
     """A progress line, stamped with the running script's name and the time."""
     name = osp.splitext(osp.basename(sys.argv[0]))[0] or 'benchmark'
     print(f'[{name} {time.strftime("%H:%M:%S")}] {msg}', flush=True)
-
-
-def run_stage(cmd: List[str], logfile: str, env: dict) -> float:
-    """Run one stage in the project root, its output into ``logfile``; returns its seconds.
-
-    Raises:
-        RuntimeError: The stage failed; the message names the log and ends with its last lines.
-    """
-    os.makedirs(osp.dirname(logfile), exist_ok=True)
-    start = time.time()
-    with open(logfile, 'w') as f:
-        f.write('$ ' + ' '.join(cmd) + '\n')
-        f.flush()
-        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    if proc.returncode:
-        with open(logfile) as f:
-            tail = ''.join(f.readlines()[-15:])
-        raise RuntimeError(f'{cmd[1]} failed (exit {proc.returncode}); log {logfile}:\n{tail}')
-    return time.time() - start
 
 
 def union_seconds(intervals: Iterable[Tuple[float, float]]) -> float:
@@ -158,8 +139,12 @@ def pretrain(row: Row, pretrain_seed: int, args, env: dict) -> dict:
     opts += row.cfg_options()
     cmd = [sys.executable, 'tools/train.py', row.pretrain_config, '--work-dir', work_dir,
            '--cfg-options', *opts]
-    log(f'{run_id}: pre-training ({osp.relpath(row.pretrain_config, ROOT)}, seed {pretrain_seed})')
-    seconds = run_stage(cmd, osp.join(work_dir, 'pretrain.log'), env)
+    log(f'{run_id}: pre-training ({osp.relpath(row.pretrain_config, PROJECT_ROOT)}, '
+        f'seed {pretrain_seed})')
+    start = time.time()
+    run_stage(f'{run_id}: pre-training', cmd, osp.join(work_dir, 'pretrain.log'), env=env,
+              quiet=True)
+    seconds = time.time() - start
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     result = dict(checkpoint=checkpoint, seconds=round(seconds, 1), seed=pretrain_seed,
@@ -201,7 +186,8 @@ def evaluate(row: Row, run_id: str, checkpoint: str, protocol: str, seeds: Seque
                 for seed in seeds]
     if not all(glob.glob(p) for p in patterns):
         log(f'{run_id}: {column(protocol)} ({osp.basename(leaf)})')
-        run_stage(cmd, osp.join(eval_dir, 'logs', f'{run_id}_{protocol}.log'), env)
+        run_stage(f'{run_id}: {column(protocol)}', cmd,
+                  osp.join(eval_dir, 'logs', f'{run_id}_{protocol}.log'), env=env, quiet=True)
     records = []
     for pattern in patterns:
         paths = glob.glob(pattern)
@@ -249,7 +235,8 @@ def evaluate_frozen(row: Row, run_id: str, checkpoint: str, seed: int, args, env
         if args.frozen_max_images:
             cmd += ['--max-images', str(args.frozen_max_images)]
         log(f'{run_id}: frozen protocols {", ".join(args.frozen)} ({row.frozen_layer})')
-        run_stage(cmd, osp.join(frozen_dir, 'logs', f'{run_id}.log'), env)
+        run_stage(f'{run_id}: frozen protocols', cmd, osp.join(frozen_dir, 'logs', f'{run_id}.log'),
+                  env=env, quiet=True)
     scores = {}
     for protocol, pattern in patterns.items():
         paths = glob.glob(pattern)

@@ -14,13 +14,14 @@ import sys
 from datetime import datetime
 from typing import Optional, Sequence, Tuple
 
+from ..evaluation.stages import run_stage
+from ..paths import CONFIG_ROOT, PROJECT_ROOT
 from ..utils.atomic_files import write_json_atomic
-from .runner import log, run_stage
+from .runner import log
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-UPSTREAM_CONFIG = osp.join(ROOT, 'configs', 'selfsup', 'upstream',
+UPSTREAM_CONFIG = osp.join(CONFIG_ROOT, 'selfsup', 'upstream',
                            'mocov2_r18_1xb64-200e_imagenet-sample.py')
-DEFAULT_DATA_ROOT = osp.join(ROOT, '..', 'shared', 'datasets', 'imagenet-sample')
+DEFAULT_DATA_ROOT = osp.join(PROJECT_ROOT, '..', 'shared', 'datasets', 'imagenet-sample')
 CACHE = osp.join(os.environ.get('SSL4DP_CACHE', osp.expanduser('~/.cache/ssl4dp_mm')), 'upstream')
 # mmengine's log files stamp lines '2026/12/07 07:02:40 - mmengine - INFO - ...'
 _STAMP = re.compile(r'^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) - mmengine')
@@ -105,10 +106,10 @@ def build_upstream(work_dir: Optional[str] = None,
             opts += [f'train_cfg.max_epochs={max_epochs}', f'param_scheduler.0.T_max={max_epochs}',
                      f'param_scheduler.0.end={max_epochs}']
         opts += list(options)
-        cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config, '--work-dir',
+        cmd = [sys.executable, osp.join(PROJECT_ROOT, 'tools', 'train.py'), config, '--work-dir',
                work_dir, '--resume', '--cfg-options', *opts]
-        log(f'upstream: training {osp.relpath(config, ROOT)} into {work_dir} (seed {seed})')
-        run_stage(cmd, osp.join(work_dir, 'train.log'), dict(env or os.environ))
+        log(f'upstream: training {osp.relpath(config, PROJECT_ROOT)} into {work_dir} (seed {seed})')
+        run_stage('upstream: training', cmd, osp.join(work_dir, 'train.log'), env=env, quiet=True)
         if not osp.isfile(final):
             raise RuntimeError(f'upstream training ended without {final}; see '
                                f'{osp.join(work_dir, "train.log")}')
@@ -117,7 +118,8 @@ def build_upstream(work_dir: Optional[str] = None,
     n_images = len(glob.glob(osp.join(data_root, 'train', '*')))
     iters = epochs * (n_images // batch if cfg.train_dataloader.get('drop_last') else
                       -(-n_images // batch))
-    cost = dict(log_cost(work_dir), config=osp.relpath(config, ROOT), seed=seed, epochs=epochs,
+    cost = dict(log_cost(work_dir), config=osp.relpath(config, PROJECT_ROOT), seed=seed,
+                epochs=epochs,
                 iters=iters, batch=batch, images_seen=iters * batch, checkpoint=final)
     write_json_atomic(osp.join(work_dir, 'cost.json'), cost)
     return final, cost

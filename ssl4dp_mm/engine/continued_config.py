@@ -1,10 +1,11 @@
 """Compose a continued pre-training run: a pre-training config, continued from an upstream
 checkpoint with the reference reports' lr ramp for the loaded parameters.
 
-The CamVid benchmark's continued regime trains every method of ``configs/selfsup/camvid`` this way,
-from the upstream image-level model of ``configs/selfsup/upstream``::
+The CamVid benchmark's continued regime trains every method's CamVid config
+(``configs/selfsup/<method>/*_camvid.py``) this way, from the upstream image-level model of
+``configs/selfsup/upstream``::
 
-    cfg = continued_config('configs/selfsup/camvid/plmoco_r18-d8-mocofcn_1xb16-120i_camvid.py',
+    cfg = continued_config('configs/selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb16-120i_camvid.py',
                            'upstream/epoch_200.pth')
     cfg.dump('work_dirs/plmoco-dec_continued/config.py')   # then tools/train.py on it
 
@@ -17,9 +18,10 @@ from typing import Dict, Optional, Union
 
 from mmengine.config import Config
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from ..paths import CONFIG_ROOT
+
 #: The continued schedule of the CamVid benchmark (the reports' schedule at 120 iterations).
-CONTINUED_SCHEDULE = osp.join(ROOT, 'configs', '_base_', 'schedules',
+CONTINUED_SCHEDULE = osp.join(CONFIG_ROOT, '_base_', 'schedules',
                               'selfsup_sgd_cos_camvid-120i_from-upstream.py')
 
 

@@ -10,7 +10,7 @@ Two pieces that a config uses together::
                             begin=0, end=300)]
 
 The constructor loads the image-level checkpoint's backbone (any layout of
-:mod:`ssl4dp_mm.utils.checkpoint_layouts`: facebookresearch/moco, torchvision, MMSelfSup, ours)
+:mod:`ssl4dp_mm.checkpoints.layouts`: facebookresearch/moco, torchvision, MMSelfSup, ours)
 into the model and tags every parameter group ``loaded=True/False``; the scheduler gives the two
 kinds their learning rates.
 """
@@ -24,11 +24,11 @@ from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
 from mmengine.registry import OPTIM_WRAPPERS, OPTIMIZERS
 from mmselfsup.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
 
-from ..utils.checkpoint_io import load_checkpoint_file
-from ..utils.checkpoint_layouts import (state_dict_of, to_backbone_layout, to_timm_backbone_layout,
-                                        variant_name)
-from ..utils.convert import stem_kind
-from ..utils.vit_layouts import fit_vit, vit_grid
+from ..checkpoints.convert import stem_kind
+from ..checkpoints.layouts import (state_dict_of, to_backbone_layout, to_timm_backbone_layout,
+                                   variant_name)
+from ..checkpoints.safe_io import load_checkpoint_file
+from ..checkpoints.vit_layouts import fit_vit, vit_grid
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -39,15 +39,15 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     (``custom_keys``, ``norm_decay_mult``, ...):
 
     - ``init_checkpoint`` (str, required): the local checkpoint file to continue from, in any
-      layout of :mod:`ssl4dp_mm.utils.checkpoint_layouts`: facebookresearch/moco
+      layout of :mod:`ssl4dp_mm.checkpoints.layouts`: facebookresearch/moco
       (``state_dict`` with ``module.encoder_q.*``; ``fc.*``, the key encoder and the queue are
       dropped), torchvision (bare ``conv1.weight``, ``layer1.*``; ``fc.*`` dropped), MMSelfSup's
       model zoo or our own runs (``backbone.*``), a timm ViT or DINO's released backbone (bare
       ``blocks.N.*``, ``patch_embed.proj.*``), DINO's training checkpoint (its ``teacher``), the
       ViTs mapped to MMSeg's ``VisionTransformer`` names; for a ``TimmDenseBackbone`` the
-      backbone maps it (DINOv2, DINOv3, ConvNeXt, timm: :mod:`ssl4dp_mm.utils.timm_layouts`).
+      backbone maps it (DINOv2, DINOv3, ConvNeXt, timm: :mod:`ssl4dp_mm.checkpoints.timm_layouts`).
       It is read with
-      :func:`ssl4dp_mm.utils.load_checkpoint_file` (``weights_only=True``).
+      :func:`ssl4dp_mm.checkpoints.load_checkpoint_file` (``weights_only=True``).
     - ``checkpoint_prefixes`` (sequence of str): which of its keys to load. Defaults to
       ``('backbone.',)``.
 
@@ -57,7 +57,7 @@ class ContinuedPretrainOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     names the key, the file and, for a stem mismatch, the backbone variant to use (e.g.
     ``r50b-d8``); for a ViT, a depth, width, patch-size, final-norm or patch-bias mismatch is named
     with the backbone setting to change, and a ``pos_embed`` for another grid is resized to the
-    model's (``ssl4dp_mm.utils.vit_layouts.fit_vit``).
+    model's (``ssl4dp_mm.checkpoints.vit_layouts.fit_vit``).
     The filled sub-modules are marked initialised (``is_init = True``), so the runner's
     ``init_weights``, which comes after the optimizer is built, does not overwrite them.
 

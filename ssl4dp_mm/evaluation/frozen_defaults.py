@@ -8,7 +8,7 @@ checkpoint has one (:func:`vit_default_config`).
 import os.path as osp
 from typing import Optional
 
-from .stages import ROOT
+from ..paths import PROJECT_ROOT
 
 # dataset -> (MMSeg dataset type, data root, default model config, image scale (h, w))
 FROZEN_DATASETS = {
@@ -31,8 +31,8 @@ def vit_default_config(dataset: str, checkpoint: str) -> Optional[str]:
     """The default config for a ViT checkpoint (see :data:`VIT_CONFIGS`), or None when the
     checkpoint is not an MMSeg-named ViT (ResNets keep the dataset's default), cannot be read
     (reported when the model loads it) or no leaf exists."""
-    from ..utils import load_checkpoint_file
-    from ..utils.checkpoint_layouts import state_dict_of
+    from ..checkpoints import load_checkpoint_file
+    from ..checkpoints.layouts import state_dict_of
     try:
         state = state_dict_of(load_checkpoint_file(checkpoint))
     except (ValueError, FileNotFoundError):
@@ -45,6 +45,6 @@ def vit_default_config(dataset: str, checkpoint: str) -> Optional[str]:
         return None
     has_decoder = any(k.startswith(('decoder.', 'decode_head.')) and '.conv_seg.' not in k
                       for k in state)
-    path = osp.join(ROOT, VIT_CONFIGS[dataset].format(kind='fcn' if has_decoder else 'linear',
-                                                      size=size))
+    path = osp.join(PROJECT_ROOT,
+                    VIT_CONFIGS[dataset].format(kind='fcn' if has_decoder else 'linear', size=size))
     return path if osp.isfile(path) else None

@@ -23,6 +23,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..paths import PROJECT_ROOT
 from ..utils.atomic_files import write_atomic, write_json_atomic
 from .clustering import kmeans_segmentation
 from .dense_features import resolve_layer
@@ -31,7 +32,6 @@ from .records import column_name, record_path, slug, write_record
 from .run import (MODEL_PROTOCOLS, PROTOCOLS, SEEDLESS, FrozenOptions, FrozenRun, _model_protocol,
                   run_protocol)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SUITE_PROTOCOLS = ('knn', 'kmeans', 'lp-convex', 'retrieval', 'hummingbird', 'lp-dinov2')
 OVER_KS = (100, 300, 500)
 _R18_CAMVID = 'configs/seg/mocofcn/mocofcn_r18-d8_lp-100i_camvid-half.py'
@@ -120,7 +120,7 @@ def prepare_run(dataset: str, checkpoint: Optional[str], name: str, work_dir: st
     if dataset not in SUITE_DATASETS:
         raise KeyError(f'unknown suite dataset {dataset!r}; known: {sorted(SUITE_DATASETS)}')
     spec = SUITE_DATASETS[dataset]
-    root = data_root or (osp.join(ROOT, spec.data_root) if spec.data_root else None)
+    root = data_root or (osp.join(PROJECT_ROOT, spec.data_root) if spec.data_root else None)
     if root is None:
         raise FileNotFoundError(f'dataset {dataset!r} has no default root: pass --data-root '
                                 f'{dataset}=PATH')
@@ -134,7 +134,7 @@ def prepare_run(dataset: str, checkpoint: Optional[str], name: str, work_dir: st
         root, splits = view, ('train', 'val')
     else:
         splits = spec.splits
-    return FrozenRun(config=config or osp.join(ROOT, spec.config), checkpoint=checkpoint,
+    return FrozenRun(config=config or osp.join(PROJECT_ROOT, spec.config), checkpoint=checkpoint,
                      data_root=osp.abspath(root), dataset=dataset,
                      dataset_type=spec.dataset_type, name=name, work_dir=work_dir,
                      img_scale=img_scale or spec.img_scale,

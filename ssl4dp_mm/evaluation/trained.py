@@ -5,7 +5,7 @@ For each protocol and seed, :func:`evaluate_trained`
 1. composes the segmentation config (:mod:`.trained_config`) and writes it to
    ``<run>/config.py``, so ``mim test mmseg <run>/config.py --checkpoint ...`` repeats the test;
 2. converts the checkpoint into ``<work-dir>/<name>/<head>_<backbone>_<dataset>/converted.pth``,
-   checked against the run's model (:func:`ssl4dp_mm.utils.convert.convert_checkpoint`: a
+   checked against the run's model (:func:`ssl4dp_mm.checkpoints.convert.convert_checkpoint`: a
    plain-stem checkpoint for a deep-stem backbone and a decoder that does not fit the head are
    refused);
 3. trains (``tools/train.py``) and tests (``tools/test.py``) in subprocesses (:mod:`.stages`);
@@ -15,8 +15,15 @@ For each protocol and seed, :func:`evaluate_trained`
 A run is ``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>/seed<k>/`` (``config.py``,
 ``eval_result.json``, ``metrics.json``, logs; the Runner's own folders ``train/`` with the trained
 checkpoint and ``test/``); a run whose record exists is skipped unless ``force``.
+
+With ``val_interval`` the training also validates (and saves a checkpoint) every ``val_interval``
+iterations and after the last one: the points of a learning curve, in ``train/``'s scalars
+(``tools/analysis/plot_curves.py --run LABEL <run>``); the record then carries ``val_interval``.
+Validating draws from the random state (each validation loader is a new iterator), so such a run
+is not bit-identical to the one without it.
 """
 import datetime
+import glob
 import json
 import os
 import os.path as osp
@@ -25,7 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
-from ..utils.convert import convert_checkpoint
+from ..checkpoints.convert import convert_checkpoint
 from .records import (NO_CHECKPOINT, RECORD_FILE, default_name, save_record, slug, trained_column,
                       trained_dir)
 from .stages import run_stage
@@ -62,6 +69,9 @@ class TrainedEval:
         force (bool): Redo runs that have a record. Defaults to False.
         dry_run (bool): Convert and write the configs, train nothing. Defaults to False.
         cfg_options (dict, optional): Config keys merged last. Defaults to None.
+        val_interval (int, optional): Validate every this many iterations while training, and at
+            the end (a learning curve in ``<run>/train/``); the checkpoint interval follows.
+            Defaults to None (no validation while training, as the protocols are defined).
     """
     checkpoint: str
     head: str
@@ -80,6 +90,7 @@ class TrainedEval:
     force: bool = False
     dry_run: bool = False
     cfg_options: Optional[dict] = None
+    val_interval: Optional[int] = None
 
     def __post_init__(self):
         self.name = self.name or default_name(self.checkpoint)
@@ -98,7 +109,8 @@ class TrainedEval:
         """The run's config (:func:`.trained_config.compose_config`), without the label split."""
         return compose_config(self.head, protocol, self.dataset, seed, load_from,
                               backbone=self.backbone, data_root=self.data_root, iters=self.iters,
-                              config=self.config, cfg_options=self.cfg_options)
+                              config=self.config, cfg_options=self.cfg_options,
+                              val_interval=self.val_interval)
 
 
 def last_checkpoint(work_dir: str) -> str:
@@ -173,7 +185,11 @@ def run_trained(ev: TrainedEval, protocol: str, seed: int, converted: dict,
     if osp.isfile(record_path) and not ev.force:
         print(f'==> {record_path} exists, skipped (--force to redo)')
         with open(record_path) as f:
-            return json.load(f)
+            record = json.load(f)
+        if record.get('val_interval') != ev.val_interval:
+            print(f'    note: that run validated every {record.get("val_interval")} iterations '
+                  f'(None: only after training), not {ev.val_interval}')
+        return record
     os.makedirs(seed_dir, exist_ok=True)
     cfg = ev.compose(protocol, seed, converted.get('path'))
     splits = []
@@ -211,8 +227,13 @@ def run_trained(ev: TrainedEval, protocol: str, seed: int, converted: dict,
         converted=converted.get('path'), source_format=converted.get('source'),
         missing_keys=converted.get('missing', []), trained_checkpoint=trained,
         wall_s=round(time.time() - start, 1), created=datetime.datetime.now().isoformat())
+    if ev.val_interval is not None:  # the learning curve's points are in train/'s scalars
+        record['val_interval'] = ev.val_interval
     if ev.delete_checkpoints:
         os.remove(trained)
+        if ev.val_interval is not None:  # and those saved at the validations before the last
+            for path in glob.glob(osp.join(train_dir, 'iter_*.pth')):
+                os.remove(path)
         record['trained_checkpoint'] = None
     save_record(record_path, record)
     print(f'    mIoU {record["mIoU"]:.2f}  -> {record_path}', flush=True)

@@ -1,7 +1,8 @@
 """The segmentation config of one trained-protocol run (LP-100%, FT-x%, FT-100%).
 
 A run starts from the r18-d8 leaf ``configs/seg/<head>/<head>_r18-d8_<protocol>-<iters>_
-<dataset>.py`` named by the manifest (:func:`ssl4dp_mm.manifest.leaf_config`), swaps in a backbone
+<dataset>.py`` named by the manifest (:func:`ssl4dp_mm.manifest.leaf_config`; composed from the
+manifest where no such file exists), swaps in a backbone
 variant of ``configs/_base_/models/<backbone>.py`` (e.g. ``r18b-d8`` for plain-stem checkpoints),
 and sets the data root, the length, the seed and ``load_from``; FT-x% trains on a seeded label
 split of the full training set.
@@ -13,30 +14,29 @@ from typing import List, Optional, Sequence
 
 from mmengine.config import Config
 
-from ..manifest import HEADS
+from ..manifest import HEADS, composed_seg_file
 from ..manifest import leaf_config as manifest_leaf
-from .stages import ROOT
+from ..paths import CONFIG_ROOT
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def leaf_config(head: str, protocol: str, dataset: str) -> str:
-    """The absolute path of the r18-d8 leaf config of a head, protocol and dataset.
+    """The absolute path of the r18-d8 leaf config of a head, protocol and dataset: the static
+    leaf in ``configs/``, or where there is none (e.g. ADE20K) the leaf composed from the
+    manifest (:func:`ssl4dp_mm.manifest.composed_seg_file`, the same ``_base_`` list and
+    overrides a static leaf has), written to a file.
 
     Raises:
         KeyError: An unknown head, protocol or dataset (the manifest names the known ones).
-        FileNotFoundError: The manifest names a leaf that is not in ``configs/``.
     """
-    path = osp.join(ROOT, 'configs', manifest_leaf(head, protocol, dataset))
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'no config for head {head}, protocol {protocol}, dataset '
-                                f'{dataset}: looked for {path}')
-    return path
+    path = osp.join(CONFIG_ROOT, manifest_leaf(head, protocol, dataset))
+    return path if osp.isfile(path) else composed_seg_file(head, protocol, dataset)
 
 
 def available_backbones() -> List[str]:
     """The backbone variants of ``configs/_base_/models/`` (``r18-d8``, ``r50b-d8``, ...)."""
-    folder = osp.join(ROOT, 'configs', '_base_', 'models')
+    folder = osp.join(CONFIG_ROOT, '_base_', 'models')
     return sorted(f[:-3] for f in os.listdir(folder) if re.fullmatch(r'r\d+b?-d\d+\.py', f))
 
 
@@ -48,7 +48,7 @@ def apply_backbone(cfg: Config, head: str, backbone: str) -> None:
     Raises:
         FileNotFoundError: No such variant (the message lists the available ones).
     """
-    path = osp.join(ROOT, 'configs', '_base_', 'models', f'{backbone}.py')
+    path = osp.join(CONFIG_ROOT, '_base_', 'models', f'{backbone}.py')
     if not osp.isfile(path):
         raise FileNotFoundError(f'backbone variant {backbone!r} not found ({path}); available: '
                                 f'{available_backbones()}')
@@ -83,15 +83,43 @@ def set_iters(cfg: Config, iters: int) -> None:
                 sched[key] = int(round(sched[key] * iters / old))
 
 
+def set_val_interval(cfg: Config, interval: int, name: str = 'the config') -> None:
+    """Validate every ``interval`` iterations while training (the points of a learning curve):
+    the leaf's validation loader, metric and loop stay, ``train_cfg.val_interval`` and the
+    checkpoint interval become ``interval``. mmengine's loop also validates after the last
+    iteration and the checkpoint hook saves it (``save_last``), so the final model is validated
+    and saved when ``interval`` does not divide the iterations too.
+
+    Args:
+        cfg (Config): The run's config (changed in place).
+        interval (int): Iterations between validations.
+        name (str): The config's name in errors. Defaults to 'the config'.
+
+    Raises:
+        ValueError: ``interval`` is below 1.
+        KeyError: The config has no ``val_dataloader``, ``val_evaluator`` or ``val_cfg``.
+    """
+    if interval < 1:
+        raise ValueError(f'val_interval must be >= 1, got {interval}')
+    for key in ('val_dataloader', 'val_evaluator', 'val_cfg'):
+        if not cfg.get(key):
+            raise KeyError(f'{name} has no {key}: it cannot validate while training')
+    cfg.train_cfg.val_interval = interval
+    cfg.default_hooks.checkpoint.interval = interval
+
+
 def compose_config(head: str, protocol: str, dataset: str, seed: int,
                    load_from: Optional[str] = None, backbone: str = 'r18-d8',
                    data_root: Optional[str] = None, iters: Optional[int] = None,
-                   config: Optional[str] = None, cfg_options: Optional[dict] = None) -> Config:
+                   config: Optional[str] = None, cfg_options: Optional[dict] = None,
+                   val_interval: Optional[int] = None) -> Config:
     """The config of one run, without the label split of FT-x% (:func:`apply_label_split`).
 
-    The run is tested once, after training, on the test split (= val for these datasets): the
-    composed config has no validation inside training. ``leaf_config`` records the leaf it came
-    from (mmengine ignores unknown top-level keys).
+    The run is tested once, after training, on the test split (= val for these datasets): by
+    default the composed config has no validation inside training; with ``val_interval`` it
+    validates every ``val_interval`` iterations and at the end (:func:`set_val_interval`), for a
+    learning curve. ``leaf_config`` records the leaf it came from (mmengine ignores unknown
+    top-level keys).
 
     Args:
         head (str): A head of the manifest.
@@ -105,6 +133,8 @@ def compose_config(head: str, protocol: str, dataset: str, seed: int,
             leaf's).
         config (str, optional): This leaf instead of the manifest's. Defaults to None.
         cfg_options (dict, optional): Keys merged last. Defaults to None.
+        val_interval (int, optional): Validate every this many iterations (and at the end).
+            Defaults to None (no validation while training).
     """
     leaf = config or leaf_config(head, protocol, dataset)
     cfg = Config.fromfile(leaf)
@@ -116,8 +146,11 @@ def compose_config(head: str, protocol: str, dataset: str, seed: int,
         set_iters(cfg, iters)
     cfg.randomness = dict(seed=seed)
     cfg.load_from = load_from
-    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
-    cfg.train_cfg.pop('val_interval', None)
+    if val_interval is None:
+        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+        cfg.train_cfg.pop('val_interval', None)
+    else:
+        set_val_interval(cfg, val_interval, leaf)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     cfg.leaf_config = leaf

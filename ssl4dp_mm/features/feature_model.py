@@ -7,7 +7,7 @@ One builder serves pre-training and segmentation alike, because both hold the sa
 - a pre-training checkpoint (``backbone.*``, ``decoder.*``; neck, head, momentum encoder and queue
   are ignored), an MMSeg checkpoint or a converted one (``backbone.*``, ``decode_head.*``;
   ``conv_seg`` is ignored), or a torchvision ResNet (mapped by
-  :func:`ssl4dp_mm.utils.to_seg_state_dict`);
+  :func:`ssl4dp_mm.checkpoints.to_seg_state_dict`);
 - no checkpoint at all: the config's own initialisation, the "random init" baseline.
 
 The layers are named ``stage1`` ... ``stage4`` (the backbone's outputs, ``out_indices`` + 1) and
@@ -180,7 +180,7 @@ def split_state_dict(state_dict: Dict[str, torch.Tensor], path: str = '?'):
     Raises:
         ValueError: If there are no backbone weights or both ``decoder.*`` and ``decode_head.*``.
     """
-    from ..utils.convert import to_seg_state_dict
+    from ..checkpoints.convert import to_seg_state_dict
     if not any(k.startswith('backbone.') for k in state_dict):
         state_dict, _ = to_seg_state_dict(state_dict)  # torchvision ResNet, or a clear error
     has_dec = any(k.startswith('decoder.') for k in state_dict)
@@ -211,7 +211,7 @@ def load_feature_weights(model: LayerFeatureModel, checkpoint: str) -> None:
         ValueError: On a stem mismatch (plain vs deep ResNet), missing, unexpected or mis-shaped
             keys; the message names the checkpoint and the first offending key.
     """
-    from ..utils import load_checkpoint_file, stem_kind
+    from ..checkpoints import load_checkpoint_file, stem_kind
     ckpt = load_checkpoint_file(checkpoint)
     state_dict = ckpt.get('state_dict', ckpt)
     backbone_sd, decoder_sd = split_state_dict(state_dict, checkpoint)

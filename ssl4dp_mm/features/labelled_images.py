@@ -1,14 +1,16 @@
-"""Labelled images in MMSegmentation's layout (``img_dir/<split>``, ``ann_dir/<split>``).
+"""Labelled images: image / label-map pairs of one split, and MMSegmentation's ``img_dir/<split>``,
+``ann_dir/<split>`` layout read into them.
 
-The class names, palette and file suffixes come from a registered MMSeg dataset class (its
-``METAINFO`` and its ``__init__`` defaults), so ``ToyScenesDataset`` and ``CamVidDataset`` work by
-name.
+The class names, palette and file suffixes of that layout come from a registered MMSeg dataset
+class (its ``METAINFO`` and its ``__init__`` defaults), so ``ToyScenesDataset`` and
+``CamVidDataset`` work by name. Datasets in their own layouts (VOC, Cityscapes, ADE20K, ...) are
+read from their segmentation configs: :mod:`.config_images`.
 """
 import inspect
 import os
 import os.path as osp
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
@@ -26,6 +28,15 @@ class LabelledImages:
         ignore_index (int): Label value that is not a class. Defaults to 255.
         resize (tuple[int, int], optional): (height, width) every image and label map is resized to
             (bilinear / nearest); None keeps the files' size. Defaults to None.
+        split (str): The split's name. Defaults to ''.
+        load_annotations (dict, optional): An MMSeg ``LoadAnnotations`` transform config that
+            reads the label maps, as the dataset's pipeline does (pillow decoding, so a palette
+            PNG gives its indices; ``reduce_zero_label`` and ``label_map`` applied); None reads
+            the files with OpenCV as they are. Defaults to None.
+        reduce_zero_label (bool): The dataset's ``reduce_zero_label`` (0 -> ignored, k -> k - 1),
+            applied by ``load_annotations``. Defaults to False.
+        label_map (dict, optional): The dataset's ``label_map`` (old id -> new id, for a subset
+            of its classes), applied by ``load_annotations``. Defaults to None.
     """
     img_paths: List[str]
     ann_paths: List[str]
@@ -34,6 +45,9 @@ class LabelledImages:
     ignore_index: int = 255
     resize: Optional[Tuple[int, int]] = None
     split: str = field(default='')
+    load_annotations: Optional[dict] = None
+    reduce_zero_label: bool = False
+    label_map: Optional[Dict[int, int]] = None
 
     def __len__(self) -> int:
         return len(self.img_paths)
@@ -45,7 +59,10 @@ class LabelledImages:
             ValueError: If the file is not a single-channel map or holds an unknown value.
         """
         path = self.ann_paths[i]
-        label = mmcv.imread(path, flag='unchanged', backend='cv2')
+        if self.load_annotations is None:
+            label = mmcv.imread(path, flag='unchanged', backend='cv2')
+        else:
+            label = self._load_with_mmseg(path)
         if label is None:
             raise ValueError(f'cannot read label map {path!r}')
         if label.ndim != 2:
@@ -60,6 +77,18 @@ class LabelledImages:
                              f'neither a class index (< {len(self.class_names)}) nor the ignore '
                              f'index {self.ignore_index}')
         return label
+
+    def _load_with_mmseg(self, path: str) -> np.ndarray:
+        """The label map as the dataset's ``LoadAnnotations`` gives it (``gt_seg_map``)."""
+        from mmengine.registry import DefaultScope
+        from mmseg.registry import TRANSFORMS
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'label map {path!r} does not exist')
+        with DefaultScope.overwrite_default_scope('mmseg'):
+            load = TRANSFORMS.build(dict(self.load_annotations))
+        results = dict(seg_map_path=path, reduce_zero_label=self.reduce_zero_label,
+                       label_map=self.label_map, seg_fields=[])
+        return load(results)['gt_seg_map']
 
     def read_image(self, i: int) -> np.ndarray:
         """Image ``i`` as HxWx3 uint8 in BGR order (as mmcv and MMSeg read it)."""

@@ -58,9 +58,10 @@ METHODS: Dict[str, Method] = {
         Method('p2vec', 'p2vec', DECODERS, 'P2Vec'),
         Method('prcl', 'prcl', DECODERS, 'PRCL'),
         Method('plr', 'plr', DECODERS, 'Patch rotation'),  # patch-level rotation prediction
-        # MoCo w/dec and PLMoCo w/dec with the encoder at 1/100 of the lr
-        Method('edmoco', 'edmoco', ('mocofcn', ), 'EDMoCo', reported=False),
-        Method('pledmoco', 'pledmoco', ('mocofcn', ), 'PLEDMoCo', reported=False),
+        # MoCo w/dec and PLMoCo w/dec with the encoder at 1/100 of the lr: lr_mult ablations,
+        # their configs beside the method's own
+        Method('edmoco', 'mocodec', ('mocofcn', ), 'EDMoCo', reported=False),
+        Method('pledmoco', 'plmoco', ('mocofcn', ), 'PLEDMoCo', reported=False),
         Method('rlmoco', 'rlmoco', (None, 'mocofcn') + NEW_DECODERS, 'RLMoCo'),
         Method('detcons', 'detcon', (None, 'mocofcn') + NEW_DECODERS, 'DetCon-S'),
         Method('detconb', 'detcon', (None, 'mocofcn') + NEW_DECODERS, 'DetCon-B'),
@@ -68,9 +69,9 @@ METHODS: Dict[str, Method] = {
         Method('mocomc', 'mocomc', (None, 'mocofcn') + NEW_DECODERS,
                'MoCo + multi-crop/AutoAugment/kNN'),
         # MMSelfSup's own, for comparison
-        Method('mocov2', 'baselines', (None, ), 'MoCo v2 (MMSelfSup)',
+        Method('mocov2', 'mocov2', (None, ), 'MoCo v2 (MMSelfSup)',
                nodec_label='MoCo v2 (MMSelfSup)'),
-        Method('densecl', 'baselines', (None, ), 'DenseCL (MMSelfSup)',
+        Method('densecl', 'densecl', (None, ), 'DenseCL (MMSelfSup)',
                nodec_label='DenseCL (MMSelfSup)'),
     )
 }

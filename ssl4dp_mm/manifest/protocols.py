@@ -1,16 +1,23 @@
 """The segmentation datasets and the schedules of the three trained protocols on each.
 
 A leaf config is ``configs/seg/<head folder>/<head folder>_<backbone>_<protocol>-<tag>_<suffix>.py``
-where the iteration tag of each protocol comes from :data:`DATASETS`.
+where the iteration tag of each protocol comes from :data:`DATASETS`: a model base
+(``configs/_base_/models/<head folder>_<backbone>_seg.py``), a protocol base
+(``configs/_base_/protocols/<protocol>-<tag>_<suffix>.py``: the dataset, its schedule, the
+runtime) and the overrides of :mod:`.compose`, which builds the config of any head, protocol,
+dataset and backbone, with or without a leaf file.
 """
 import os.path as osp
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, Optional
 
 from .heads import head_of
 
 # protocol -> the column it fills in result tables
 PROTOCOLS: Dict[str, str] = {'ft10': 'FT-10%', 'lp': 'LP-100%', 'ft100': 'FT-100%'}
+# what LP-100% sets on the model: only decode_head.conv_seg learns; backbone, decoder and BN
+# statistics stay frozen
+LINEAR_PROBE_MODEL = dict(type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'])
 
 
 @dataclass(frozen=True)
@@ -22,24 +29,62 @@ class SegDataset:
         suffix (str): the last tag of its config files.
         title (str): the name printed in tables.
         iters (dict): protocol -> the iteration tag of its leaf configs.
+        num_classes (int): classes of its labels (the classifier's outputs).
+        base (str): the prefix of its bases in ``configs/_base_/datasets/``
+            (``<base>_seg.py``, ``<base>_selfsup.py``, ``<base>_masks.py``, ...).
+        data_root (str, optional): its root as the reference commands pass it
+            (``tools/evaluate.py --data-root``). Defaults to None (the bases' own).
+        pretrain_images (int, optional): images of its pre-training list (one epoch). Defaults
+            to None (not a pre-training dataset at the reference scale).
     """
 
     name: str
     suffix: str
     title: str
     iters: Dict[str, str]
+    num_classes: int
+    base: str
+    data_root: Optional[str] = None
+    pretrain_images: Optional[int] = None
 
 
 DATASETS: Dict[str, SegDataset] = {
     d.name: d
     for d in (
-        SegDataset('toy', 'toyscenes', 'toy scenes', dict(ft10='300i', lp='300i', ft100='300i')),
-        SegDataset('camvid', 'camvid', 'CamVid', dict(ft10='2k', lp='1k', ft100='10k')),
-        SegDataset('voc', 'voc12aug', 'PASCAL VOC 2012 aug', dict(ft10='5k', lp='3k', ft100='30k')),
-        SegDataset('cityscapes', 'cityscapes', 'Cityscapes', dict(ft10='15k', lp='9k',
-                                                                  ft100='90k')),
+        SegDataset('toy', 'toyscenes', 'toy scenes', dict(ft10='300i', lp='300i', ft100='300i'),
+                   num_classes=6, base='toy_scenes'),
+        SegDataset('camvid', 'camvid', 'CamVid', dict(ft10='2k', lp='1k', ft100='10k'),
+                   num_classes=11, base='camvid'),
+        SegDataset('voc', 'voc12aug', 'PASCAL VOC 2012 aug',
+                   dict(ft10='5k', lp='3k', ft100='30k'), num_classes=21, base='voc12aug',
+                   data_root='data/VOCdevkit/VOC2012',
+                   pretrain_images=10582),  # train + SBD aug
+        SegDataset('cityscapes', 'cityscapes', 'Cityscapes',
+                   dict(ft10='15k', lp='9k', ft100='90k'), num_classes=19, base='cityscapes',
+                   data_root='data/cityscapes',
+                   pretrain_images=2975),  # leftImg8bit/train
+        # ADE20K (SceneParsing, 150 classes), MMSeg's 512x512 setting at batch 16: FT-100% 80k
+        # iterations (MMSeg's ADE20K 80k schedule, 4 GPUs x 4 images), LP-100% a tenth of it
+        # (as 3k/30k on VOC, 9k/90k on Cityscapes), FT-10% 16k (a tenth of MMSeg's 160k
+        # schedule for a tenth of the labels)
+        SegDataset('ade20k', 'ade20k', 'ADE20K', dict(ft10='16k', lp='8k', ft100='80k'),
+                   num_classes=150, base='ade20k', data_root='data/ade/ADEChallengeData2016',
+                   pretrain_images=20210),  # images/training
     )
 }
+
+
+def dataset_of(name: str) -> SegDataset:
+    """The dataset called ``name``; a ``KeyError`` names the known ones otherwise."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f'unknown dataset {name!r}; known: {", ".join(DATASETS)}') from None
+
+
+def _check_protocol(protocol: str) -> None:
+    if protocol not in PROTOCOLS:
+        raise KeyError(f'unknown protocol {protocol!r}; known: {", ".join(PROTOCOLS)}')
 
 
 def protocol_column(protocol: str) -> str:
@@ -57,11 +102,8 @@ def leaf_config(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8'
         backbone (str): the backbone tag of the leaf. Defaults to ``'r18-d8'``.
     """
     folder = head_of(head).folder
-    if protocol not in PROTOCOLS:
-        raise KeyError(f'unknown protocol {protocol!r}; known: {", ".join(PROTOCOLS)}')
-    if dataset not in DATASETS:
-        raise KeyError(f'unknown dataset {dataset!r}; known: {", ".join(DATASETS)}')
-    ds = DATASETS[dataset]
+    _check_protocol(protocol)
+    ds = dataset_of(dataset)
     return osp.join('seg', folder, f'{folder}_{backbone}_{protocol}-{ds.iters[protocol]}_'
                     f'{ds.suffix}.py')
 
@@ -69,11 +111,27 @@ def leaf_config(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8'
 def protocol_iters(protocol: str, dataset: str) -> int:
     """The iterations of a protocol on a dataset, read from its tag (``'3k'`` -> 3000,
     ``'300i'`` -> 300)."""
-    if dataset not in DATASETS:
-        raise KeyError(f'unknown dataset {dataset!r}; known: {", ".join(DATASETS)}')
-    tag = DATASETS[dataset].iters[protocol]
+    tag = dataset_of(dataset).iters[protocol]
     if tag.endswith('k'):
         return int(tag[:-1]) * 1000
     if tag.endswith('i'):
         return int(tag[:-1])
     raise ValueError(f'iteration tag {tag!r} of {dataset}/{protocol}: expected <n>k or <n>i')
+
+
+def seg_bases(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') -> list:
+    """The ``_base_`` list of a leaf, relative to ``configs/_base_/``: the model, then the
+    protocol on the dataset (its data, schedule and runtime).
+
+    Args:
+        head (str): a name of :data:`HEADS`.
+        protocol (str): ``'ft10'``, ``'lp'`` or ``'ft100'``.
+        dataset (str): a name of :data:`DATASETS`.
+        backbone (str): a backbone tag of
+            ``configs/_base_/models/<head folder>_<backbone>_seg.py``. Defaults to ``'r18-d8'``.
+    """
+    folder = head_of(head).folder
+    _check_protocol(protocol)
+    ds = dataset_of(dataset)
+    return [f'models/{folder}_{backbone}_seg.py',
+            f'protocols/{protocol}-{ds.iters[protocol]}_{ds.suffix}.py']

@@ -11,6 +11,7 @@ from typing import List, Optional, Tuple
 
 from .heads import HEADS
 from .methods import METHODS, method_of
+from .pretrain_parts import pretrain_iters, pretrain_stem
 from .protocols import DATASETS, PROTOCOLS, leaf_config
 
 
@@ -32,31 +33,17 @@ class ReferenceData:
 # the datasets of the reference tables (names of DATASETS)
 REFERENCE_DATASETS = ('voc', 'cityscapes')
 REFERENCE_DATA = {
-    'voc': ReferenceData('VOC 2012 aug', 'data/VOCdevkit/VOC2012', 10582),  # train + SBD aug
-    'cityscapes': ReferenceData('Cityscapes', 'data/cityscapes', 2975),  # leftImg8bit/train
+    name: ReferenceData(title, DATASETS[name].data_root, DATASETS[name].pretrain_images)
+    for name, title in (('voc', 'VOC 2012 aug'), ('cityscapes', 'Cityscapes'))
 }
 # backbones of the reference segmentation leaves (output stride 8 and 16)
 REFERENCE_SEG_BACKBONES = ('r50b-d8', 'r50b-d16')
-# the total pre-training batch of every row
-PRETRAIN_BATCH = 16
 # the heads a row without decoder is evaluated with (FT-10% and FT-100% only: LP-100% would train
 # the classifier on a random frozen decoder)
 NODEC_EVAL_HEADS = ('mocofcn', 'psp', 'aspp')
 NODEC_PROTOCOLS = ('ft10', 'ft100')
 # training seeds of every evaluation
 EVAL_SEEDS = (0, 1, 2)
-
-
-def pretrain_epochs(method: str, dataset: str) -> int:
-    """20, except PLMoCo+ on Cityscapes (the reference Cityscapes table's 50)."""
-    return 50 if (method, dataset) == ('plmocoplus', 'cityscapes') else 20
-
-
-def pretrain_iters(method: str, dataset: str) -> int:
-    """Iterations of a row's pre-training: epochs x full batches of 16 (VOC 20 x 661 = 13,220;
-    Cityscapes 20 x 185 = 3,700)."""
-    return pretrain_epochs(method, dataset) * (REFERENCE_DATA[dataset].pretrain_images
-                                               // PRETRAIN_BATCH)
 
 
 def pretrain_config(method: str, decoder: Optional[str], dataset: str) -> str:
@@ -67,11 +54,8 @@ def pretrain_config(method: str, decoder: Optional[str], dataset: str) -> str:
         decoder (str, optional): a head name, or ``None`` for w/o dec.
         dataset (str): ``'voc'`` or ``'cityscapes'``.
     """
-    folder = METHODS[method].folder
-    dec = f'-{decoder}' if decoder else ''
-    suffix = DATASETS[dataset].suffix
-    return osp.join('selfsup', folder, f'{method}_r50b-d8{dec}_1xb16-'
-                    f'{pretrain_epochs(method, dataset)}e_{suffix}_from-mocov2.py')
+    return osp.join('selfsup', METHODS[method].folder,
+                    pretrain_stem(method, decoder, dataset) + '.py')
 
 
 def all_pretrain_rows() -> List[Tuple[str, Optional[str], str]]:

@@ -24,9 +24,10 @@ PROTOCOL_COLUMNS: Tuple[Tuple[str, str], ...] = (
     ('knn', 'kNN'),
     ('kmeans', 'K-means'),
 )
-# configs/selfsup folders that gather the configs of several methods (one scale or backbone)
-SHARED_FOLDERS = ('camvid', 'vit', 'upstream')
-# ViT rows name image-level MoCo 'mocov2'; they run configs/selfsup/vit/mocodec_vit-*
+# configs/selfsup folders that are no method's own folder (the upstream image-level model of the
+# continued regime); a method's README lists the configs of its prefixes in them
+SHARED_FOLDERS = ('upstream', )
+# ViT rows name image-level MoCo 'mocov2'; they run configs/selfsup/mocodec/mocodec_vit-*
 VIT_ROW_PREFIX = {'mocov2': 'mocodec'}
 DATE = re.compile(r'\b(20\d\d-\d\d-\d\d)\b')
 

@@ -28,7 +28,7 @@ def seg_checkpoint(tmp_path_factory):
     from mmengine.registry import DefaultScope
     from mmseg.registry import MODELS
 
-    from ssl4dp_mm.utils import save_checkpoint_atomic
+    from ssl4dp_mm.checkpoints import save_checkpoint_atomic
     cfg = load_config(SEG_CFG)
     with DefaultScope.overwrite_default_scope('mmseg'), torch.random.fork_rng(devices=[]):
         torch.manual_seed(123)
@@ -38,3 +38,13 @@ def seg_checkpoint(tmp_path_factory):
     path = str(tmp_path_factory.mktemp('seg') / 'seg_iter_2.pth')
     save_checkpoint_atomic(dict(state_dict=state, meta=dict()), path)
     return dict(checkpoint=path, config=config_path(SEG_CFG))
+
+
+@pytest.fixture(scope='session')
+def reference_layouts(tmp_path_factory):
+    """Tiny VOC 2012 aug (3 train + 3 aug + 2 val) and Cityscapes (3 train, 3 val) copies in their
+    real layouts: {'voc': the VOC2012 folder, 'cityscapes': the cityscapes folder}."""
+    from ssl4dp_mm.datasets.reference_layouts import make_cityscapes, make_voc_aug
+    root = str(tmp_path_factory.mktemp('reference_layouts'))
+    return dict(voc=make_voc_aug(root, {'train': 3, 'aug': 3, 'val': 2}),
+                cityscapes=make_cityscapes(root, {'train': 3, 'val': 3}))

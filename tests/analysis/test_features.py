@@ -6,11 +6,11 @@ import torch.nn.functional as F
 
 from ssl4dp_mm.analysis.features import extract_features, load_features, save_features
 from ssl4dp_mm.analysis.pixel_sampling import sample_pixels
+from ssl4dp_mm.checkpoints import load_checkpoint_file, save_checkpoint_atomic
+from ssl4dp_mm.checkpoints.convert import convert_checkpoint
 from ssl4dp_mm.features.at_pixels import features_at_pixels
 from ssl4dp_mm.features.feature_model import build_feature_model
 from ssl4dp_mm.features.labelled_images import find_labelled_images
-from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
-from ssl4dp_mm.utils.convert import convert_checkpoint
 from tests.analysis.conftest import PRETRAIN_NODEC_CFG
 from tests.conftest import config_path
 

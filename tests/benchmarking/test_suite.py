@@ -30,7 +30,7 @@ class Args:
 def test_a_continued_pretraining_suite_runs_through_the_same_runner(monkeypatch, tmp_path):
     cmds = []
 
-    def run_stage(cmd, logfile, env):
+    def run_stage(name, cmd, logfile, env=None, quiet=False):
         cmds.append(cmd)
         if cmd[1] == 'tools/train.py':
             work = cmd[cmd.index('--work-dir') + 1]

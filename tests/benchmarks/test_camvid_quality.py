@@ -12,6 +12,7 @@ from ssl4dp_mm.benchmarking import camvid_report
 from ssl4dp_mm.benchmarking import camvid_suite as suite
 from ssl4dp_mm.benchmarking import claims, runner
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
+from ssl4dp_mm.manifest import METHODS
 from tests.conftest import ROOT
 
 
@@ -42,8 +43,11 @@ def test_every_method_config_exists():
     for name, row in ROWS.items():
         if row.pretrain_config is not None:
             assert osp.isfile(row.pretrain_config), name
-            if name not in suite.VIT:
-                assert osp.dirname(row.pretrain_config) == suite.SELFSUP, name
+            # in its method's folder of the manifest, a CamVid config
+            prefix = osp.basename(row.pretrain_config).split('_')[0]
+            assert osp.dirname(row.pretrain_config) == osp.join(
+                ROOT, 'configs', 'selfsup', METHODS[prefix].folder), name
+            assert row.pretrain_config.endswith('_1xb16-120i_camvid.py'), name
     for leaf in (suite.LP_DEC, suite.LP_LINEAR, suite.FT10):
         assert osp.isfile(leaf)
     for name in ROWS:
@@ -361,7 +365,7 @@ def test_frozen_random_init_follows_the_seed(monkeypatch, tmp_path):
     it reads the record of that seed."""
     cmds = []
 
-    def run(cmd, logfile, env):
+    def run(name, cmd, logfile, env=None, quiet=False):
         cmds.append(cmd)
         rec = tmp_path / 'eval_frozen' / 'random_ps2' / 'mocofcn_r18-d8_camvid' / 'knn-stage4' / \
             'seed2'
@@ -378,7 +382,7 @@ def test_frozen_random_init_follows_the_seed(monkeypatch, tmp_path):
     # a checkpoint is not re-initialised: no --init-seed
     cmds.clear()
     rec = tmp_path / 'eval_frozen' / 'plmoco_ps2'
-    monkeypatch.setattr(runner, 'run_stage', lambda cmd, logfile, env: cmds.append(cmd) or (
+    monkeypatch.setattr(runner, 'run_stage', lambda name, cmd, logfile, **kw: cmds.append(cmd) or (
         (rec / 'x' / 'knn-stage4' / 'seed2').mkdir(parents=True),
         (rec / 'x' / 'knn-stage4' / 'seed2' / 'eval_result.json').write_text('{"mIoU": 3.0}')))
     assert runner.evaluate_frozen(ROWS['plmoco'], 'plmoco_ps2', 'p.pth', 2, args, {}) == \

@@ -12,6 +12,7 @@ import pytest
 from ssl4dp_mm.benchmarking import camvid_suite as suite
 from ssl4dp_mm.benchmarking import claims
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, ROWS
+from ssl4dp_mm.manifest import METHODS
 from tests.benchmarks.test_camvid_quality import fake_results, leaves, render
 from tests.conftest import ROOT
 
@@ -49,7 +50,9 @@ def test_vit_rows_resolve_to_existing_configs_and_leaves():
             assert config is None
             continue
         path = config
-        assert osp.isfile(path) and osp.dirname(path) == suite.SELFSUP_VIT, name
+        assert osp.isfile(path) and osp.dirname(path) == osp.join(
+            ROOT, 'configs', 'selfsup', METHODS[osp.basename(path).split('_')[0]].folder), name
+        assert '_vit-' in osp.basename(path), name
         cfg = Config.fromfile(path)
         assert cfg.model.backbone.type == 'mmseg.VisionTransformer'
         assert cfg.model.backbone.embed_dims == WIDTHS[size]

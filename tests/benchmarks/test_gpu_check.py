@@ -216,7 +216,7 @@ def test_cpu_rehearsal_runs_every_stage(tmp_path):
         assert iteration_times(after)[0] >= iteration_times(before)[-1], (before, after)
     assert any(out['methods'][n]['fp32']['waited_s'] > 0 for n in names[1:])
     # the resumed run continued the first: its checkpoint is iteration 3 of that run
-    from ssl4dp_mm.utils import load_checkpoint_file
+    from ssl4dp_mm.checkpoints import load_checkpoint_file
     meta = load_checkpoint_file(str(work / 'plmoco-dec' / 'resume' / 'iter_3.pth'))['meta']
     assert meta['iter'] == 3
     stages = out['stages']

@@ -44,9 +44,16 @@ def test_default_configs_include_the_new_decoders_and_encoder_lr_variants():
         for decoder in ('dlv3p', 'nl', 'psp256'):
             assert f'configs/selfsup/{method}/{method}_r18-d8-{decoder}_1xb8-300i_toyscenes.py' \
                 in configs
-    for method in ('edmoco', 'pledmoco'):
-        assert f'configs/selfsup/{method}/{method}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' in configs
-    assert not [c for c in configs if '/vit/' in c or '/camvid/' in c]
+    for method, folder in (('edmoco', 'mocodec'), ('pledmoco', 'plmoco')):
+        assert f'configs/selfsup/{folder}/{method}_r18-d8-mocofcn_1xb8-300i_toyscenes.py' \
+            in configs
+    # neither the CamVid nor the ViT/16 configs, nor MMSelfSup's methods beside the references
+    assert not [c for c in configs if c.endswith('_camvid.py') or '_vit-t16' in c
+                or '_vit-s16' in c or '_vit-b16' in c]
+    assert 'configs/selfsup/plmoco/plmoco_vit-t16_1xb8-300i_toyscenes.py' not in configs
+    assert speed.MOCOV2 in configs and speed.DENSECL in configs
+    assert not [c for c in configs if c.split('/')[2] in ('mocov1', 'simclr', 'byol', 'simsiam')]
+    assert 'configs/selfsup/mocov2/mocov2_r50b-d8_1xb16-20e_voc12aug_from-mocov2.py' not in configs
 
 
 def _row(config, ms):
@@ -129,12 +136,12 @@ def test_backbone_names_and_reference_labels():
     speed = load_tool('speed', folder='benchmarks')
     mocov2 = load_config(speed.MOCOV2[len('configs/'):])
     assert speed.backbone_name(mocov2.model.backbone) == 'ResNet-18'
-    vit = 'selfsup/vit/plmoco_vit-s16_1xb16-120i_camvid.py'
+    vit = 'selfsup/plmoco/plmoco_vit-s16_1xb16-120i_camvid.py'
     assert speed.backbone_name(load_config(vit).model.backbone) == 'ViT-S/16'
-    tiny = 'selfsup/vit/plmoco_vit-t16_1xb8-300i_toyscenes.py'
+    tiny = 'selfsup/plmoco/plmoco_vit-t16_1xb8-300i_toyscenes.py'
     assert speed.backbone_name(load_config(tiny).model.backbone) == 'ViT-T/16'
     assert speed.reference_labels((speed.MOCOV2, speed.DENSECL)) == ('MoCo v2', 'DenseCL')
-    moco_vit = 'configs/selfsup/vit/mocodec_vit-s16_1xb16-120i_camvid.py'
+    moco_vit = 'configs/selfsup/mocodec/mocodec_vit-s16_1xb16-120i_camvid.py'
     labels = speed.reference_labels((moco_vit, speed.DENSECL))
     assert labels == ('mocodec_vit-s16_1xb16-120i_camvid', 'densecl_r18-d8_1xb8-300i_toyscenes')
     rows = {(16, 'off'): [dict(config=moco_vit, median_s=2.0, peak_mb=100.0),

@@ -13,7 +13,7 @@ from ssl4dp_mm.engine.continued_config import continued_config
 from tests.conftest import load_config
 
 UPSTREAM = 'selfsup/upstream/mocov2_r18_1xb64-200e_imagenet-sample.py'
-CAMVID = 'selfsup/camvid/plmoco_r18-d8-mocofcn_1xb16-120i_camvid.py'
+CAMVID = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb16-120i_camvid.py'
 ITERS = 4
 
 

@@ -6,8 +6,8 @@ import torch
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
+from tests.checkpoints.timm_checkpoints import DinoV2Replica, dinov2_expected, state_of
 from tests.conftest import load_config
-from tests.utils.timm_checkpoints import DinoV2Replica, dinov2_expected, state_of
 
 CFG = 'selfsup/plmoco/plmoco_vit-s14_1xb16-20e_voc12aug_from-dinov2.py'
 
@@ -84,7 +84,7 @@ def test_refusals_name_the_key(tmp_path):
 def test_an_mmseg_vit_points_dinov2_files_at_the_timm_backbone(tmp_path):
     path = str(tmp_path / 'ckpt.pth')
     torch.save(state_of(DinoV2Replica(dim=192, heads=3, patch=16, grid=14, depth=12)), path)
-    cfg = load_config('selfsup/vit/plmoco_vit-t16-fcn_1xb8-300i_toyscenes.py').model
+    cfg = load_config('selfsup/plmoco/plmoco_vit-t16-fcn_1xb8-300i_toyscenes.py').model
     cfg.queue_len = 64
     with pytest.raises(ValueError, match=r"'blocks\.0\.ls1\.gamma' has no counterpart .*"
                        r"mmseg\.TimmDenseBackbone"):

@@ -9,12 +9,13 @@ import torch
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
-from ssl4dp_mm.utils.small_run import small_pretrain_config, small_seg_config
+from ssl4dp_mm.benchmarking.small_pretrain import small_pretrain_config
+from tests._helpers.small_run import small_seg_config
+from tests.checkpoints.vit_checkpoints import (dino_backbone_release, dino_training_checkpoint,
+                                               timm_vit_state)
 from tests.conftest import config_path, load_config, load_tool
-from tests.utils.vit_checkpoints import (dino_backbone_release, dino_training_checkpoint,
-                                         timm_vit_state)
 
-TOY = 'selfsup/vit/plmoco_vit-t16-fcn_1xb8-300i_toyscenes.py'
+TOY = 'selfsup/plmoco/plmoco_vit-t16-fcn_1xb8-300i_toyscenes.py'
 
 
 @pytest.fixture(autouse=True)
@@ -100,8 +101,8 @@ def test_dino_continued_reference_config_trains_converts_and_probes(tmp_path):
     ckpt = str(tmp_path / 'dino_deitsmall16_pretrain.pth')
     torch.save(dino_backbone_release(dim=384, seed=5), ckpt)
     cfg = small_pretrain_config(
-        load_config('selfsup/vit/plmoco_vit-s16-fcn_1xb16-20e_voc12aug_from-dino.py'), root, ckpt,
-        str(tmp_path / 'pretrain'), view=64)
+        load_config('selfsup/plmoco/plmoco_vit-s16-fcn_1xb16-20e_voc12aug_from-dino.py'), root,
+        ckpt, str(tmp_path / 'pretrain'), view=64)
     runner = Runner.from_cfg(cfg)
     runner.train()
     losses = runner.message_hub.get_scalar('train/loss').data[0]

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from ssl4dp_mm.evaluation.stages import ROOT, StageFailed, run_stage
+from ssl4dp_mm.evaluation.stages import StageFailed, run_stage
+from ssl4dp_mm.paths import PROJECT_ROOT
 
 
 def test_stage_logs_its_output_and_runs_in_the_repository(tmp_path, capsys):
@@ -13,8 +14,8 @@ def test_stage_logs_its_output_and_runs_in_the_repository(tmp_path, capsys):
     code = 'import os; print(os.getcwd()); print("Iter(train) [3/8] lr: 1 loss: 0.5")'
     assert run_stage('hello', [sys.executable, '-c', code], str(log)) is True
     lines = log.read_text().splitlines()
-    assert lines == [ROOT, 'Iter(train) [3/8] lr: 1 loss: 0.5']
-    assert osp.isfile(osp.join(ROOT, 'tools', 'train.py'))
+    assert lines == [PROJECT_ROOT, 'Iter(train) [3/8] lr: 1 loss: 0.5']
+    assert osp.isfile(osp.join(PROJECT_ROOT, 'tools', 'train.py'))
     out = capsys.readouterr().out
     assert '==> hello' in out and 'train 3/8 loss: 0.5' in out and f'log: {log}' in out
 

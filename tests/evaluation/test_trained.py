@@ -99,3 +99,42 @@ def test_lp_without_a_decoder_is_refused(tmp_path, monkeypatch):
         trained.convert_for_run(ev, 'cfg.py', 'lp')
     out = trained.convert_for_run(ev, 'cfg.py', 'ft100')
     assert out['has_decoder'] is False and out['path'] == osp.join(ev.group_dir, 'converted.pth')
+
+
+def _flat(d, prefix=''):
+    """A nested config dict as {'a.b.c': value} (lists compared whole)."""
+    out = {}
+    for key, value in d.items():
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, f'{prefix}{key}.'))
+        else:
+            out[f'{prefix}{key}'] = value
+    return out
+
+
+@pytest.mark.parametrize('head,protocol,dataset', [('mocofcn', 'ft100', 'toy'),
+                                                   ('psp', 'lp', 'voc')])
+def test_val_interval_adds_validation_and_nothing_else(tmp_path, head, protocol, dataset):
+    from mmengine.config import Config
+    kwargs = dict(seed=1, load_from='w.pth', iters=30, data_root=str(tmp_path))
+    default = compose_config(head, protocol, dataset, **kwargs)
+    assert compose_config(head, protocol, dataset, val_interval=None, **kwargs).pretty_text == \
+        default.pretty_text
+    curve = compose_config(head, protocol, dataset, val_interval=7, **kwargs)
+    assert curve.train_cfg.val_interval == 7 and curve.default_hooks.checkpoint.interval == 7
+    assert curve.train_cfg.max_iters == 30  # the last validation (iteration 30) stays
+    # validation exactly as the leaf defines it, pointed at the same data root
+    leaf = Config.fromfile(leaf_config(head, protocol, dataset))
+    assert curve.val_cfg == leaf.val_cfg and curve.val_evaluator == leaf.val_evaluator
+    assert curve.val_dataloader.dataset.data_root == str(tmp_path)
+    assert {k: v for k, v in _flat(curve.val_dataloader.to_dict()).items()
+            if k != 'dataset.data_root'} == {k: v for k, v in _flat(
+                leaf.val_dataloader.to_dict()).items() if k != 'dataset.data_root'}
+    a, b = _flat(default.to_dict()), _flat(curve.to_dict())
+    changed = {k for k in set(a) | set(b) if a.get(k, '-') != b.get(k, '-')}
+    assert {k.split('.')[0] for k in changed} == {
+        'train_cfg', 'default_hooks', 'val_dataloader', 'val_cfg', 'val_evaluator'}
+    assert {k for k in changed if k.startswith(('train_cfg', 'default_hooks'))} == {
+        'train_cfg.val_interval', 'default_hooks.checkpoint.interval'}
+    with pytest.raises(ValueError, match='val_interval must be >= 1'):
+        compose_config(head, protocol, dataset, val_interval=0, **kwargs)

@@ -37,7 +37,7 @@ def _build(dataset_cfg, scope):
 
 def _no_partial_files(work_dir):
     """Every .pth under the work dir loads, and no temporary file was left behind."""
-    from ssl4dp_mm.utils import load_checkpoint_file
+    from ssl4dp_mm.checkpoints import load_checkpoint_file
     for folder, _, files in os.walk(work_dir):
         for name in files:
             assert not name.endswith('.tmp') and not name.startswith('.tmp-'), name

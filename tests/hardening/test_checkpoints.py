@@ -10,8 +10,8 @@ import torch
 from mmengine.fileio import get_file_backend
 from mmengine.runner.checkpoint import _load_checkpoint, find_latest_checkpoint, save_checkpoint
 
+from ssl4dp_mm.checkpoints import load_checkpoint_file
 from ssl4dp_mm.engine.safe_checkpoints import AtomicLocalBackend
-from ssl4dp_mm.utils import load_checkpoint_file
 from tests.conftest import ROOT, load_config, load_tool, train_few_iters
 
 SEG_CFG = 'seg/mocofcn/mocofcn_r18-d8_ft100-300i_toyscenes.py'

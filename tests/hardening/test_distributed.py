@@ -28,8 +28,9 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from mmselfsup.structures import SelfSupDataSample
 
+from ssl4dp_mm.checkpoints import load_checkpoint_file
 from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
-from ssl4dp_mm.utils import load_checkpoint_file
+from tests._helpers.rank_dump import tensor_digest
 from tests.conftest import ROOT, config_path
 
 QUEUE_LEN, CELLS, BATCH, ITERS, WORLD = 128, 16, 2, 3, 2
@@ -44,13 +45,14 @@ train_dataloader = dict(batch_size={batch}, num_workers=0, persistent_workers=Fa
 train_cfg = dict(max_iters={iters})
 param_scheduler = []
 default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval={iters}))
+custom_imports = dict(imports=['ssl4dp_mm', 'tests._helpers.rank_dump'],
+                      allow_failed_imports=False)
 custom_hooks = [dict(type='RankStateDumpHook', iters=[0])]
 log_level = 'WARNING'
 """
 
 
 def test_tensor_digest_sees_one_ulp():
-    from ssl4dp_mm.engine.hooks import tensor_digest
     x = torch.randn(5, 3)
     assert tensor_digest(x) == tensor_digest(x.clone())
     y = x.clone()

@@ -25,8 +25,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from ssl4dp_mm.checkpoints import load_checkpoint_file
 from ssl4dp_mm.datasets.toy_scenes import make_toy_scenes
-from ssl4dp_mm.utils import load_checkpoint_file
 from tests.conftest import ROOT, config_path
 
 CASES = {
@@ -132,8 +132,8 @@ def test_rng_states_round_trip_through_a_checkpoint(tmp_path):
 
     import numpy as np
 
+    from ssl4dp_mm.checkpoints import save_checkpoint_atomic
     from ssl4dp_mm.engine.hooks import get_rng_states, set_rng_states
-    from ssl4dp_mm.utils import save_checkpoint_atomic
 
     def draw():
         return (random.random(), np.random.rand(3).tolist(), np.random.randn(), torch.rand(3),

@@ -8,7 +8,8 @@ tests/conftest.py); a representative subset runs by default (see test_reference_
 import pytest
 import torch
 
-from ssl4dp_mm.utils.small_run import small_pretrain_config, small_seg_config
+from ssl4dp_mm.benchmarking.small_pretrain import small_pretrain_config
+from tests._helpers.small_run import small_seg_config
 from tests.conftest import FULL  # noqa: F401  (the marker; registered and skipped there)
 
 

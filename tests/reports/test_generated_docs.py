@@ -35,7 +35,7 @@ def test_committed_equal_fresh(fresh):
 
 def test_every_method_folder_has_a_readme(fresh):
     folders = method_folders(ROOT)
-    assert {'plmoco', 'detcon', 'baselines'} <= set(folders)
+    assert {'plmoco', 'detcon', 'mocov2', 'densecl'} <= set(folders)
     assert {f'configs/selfsup/{f}/README.md' for f in folders} <= set(fresh)
 
 

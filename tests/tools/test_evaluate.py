@@ -17,8 +17,8 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS as SELFSUP_MODELS
 
-from ssl4dp_mm.utils import save_checkpoint_atomic
-from ssl4dp_mm.utils.convert import convert_checkpoint
+from ssl4dp_mm.checkpoints import save_checkpoint_atomic
+from ssl4dp_mm.checkpoints.convert import convert_checkpoint
 from tests.conftest import ROOT, config_path, load_config, load_tool, train_few_iters
 
 PRE_CFG = 'selfsup/plmoco/plmoco_r18-d8-mocofcn_1xb8-300i_toyscenes.py'

@@ -12,7 +12,6 @@ Features are upsampled bilinearly to image resolution and read at the sampled pi
 """
 import argparse
 import os.path as osp
-import sys
 
 
 def parse_args(argv=None):
@@ -24,7 +23,8 @@ def parse_args(argv=None):
     parser.add_argument('--layers', nargs='+',
                         default=['stage1', 'stage2', 'stage3', 'stage4', 'decoder'],
                         help='stage1..stage4 (backbone outputs) and/or decoder')
-    parser.add_argument('--split', default='val', help='sub-folder of img_dir/ann_dir')
+    parser.add_argument('--split', default='val',
+                        help='sub-folder of img_dir/ann_dir (with --data-config: its loader)')
     parser.add_argument('--out-dir', required=True, help='where the .npz files go')
     parser.add_argument('--name',
                         help='file name prefix (default: the checkpoint name or "random")')
@@ -59,8 +59,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    from ssl4dp_mm.cli import run_tool  # bad input: one line on stderr, exit status 1
+    run_tool(main)

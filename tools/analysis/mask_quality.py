@@ -127,8 +127,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    from ssl4dp_mm.cli import run_tool  # bad input: one line on stderr, exit status 1
+    run_tool(main)

@@ -6,13 +6,14 @@
         --keys loss mIoU --smooth 3 --out work_dirs/analysis/curves.png
 
 A run is an mmengine work dir (its ``<timestamp>/vis_data/scalars.json`` files; resumed launches are
-merged), a timestamp folder, or a ``scalars.json`` file. ``--group`` starts a new row of panels; the
+merged), a timestamp folder, a ``scalars.json`` file, or a run of tools/evaluate.py
+(``<work-dir>/<name>/<head>_<backbone>_<dataset>/<protocol>/seed<k>``: its ``train/``; with
+``--val-interval N`` its mIoU every N iterations). ``--group`` starts a new row of panels; the
 runs after it go in that row (without any --group, one row). Each row has one panel per key that one
 of its runs logged (pre-training logs have no mIoU). Training keys can be smoothed (--smooth N,
 moving average over N logged points); validation metrics are plotted as logged.
 """
 import argparse
-import sys
 
 
 class _GroupAction(argparse.Action):
@@ -63,8 +64,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    from ssl4dp_mm.cli import run_tool  # bad input: one line on stderr, exit status 1
+    run_tool(main)

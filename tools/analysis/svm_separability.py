@@ -9,13 +9,18 @@ held-out images. Rows: checkpoints; columns: layers; Markdown and CSV.
         --layers stage1 stage2 stage3 stage4 decoder --train-split train --test-split val \
         --num-per-class 200 --out-dir work_dirs/analysis/svm
 
+A dataset in its own layout through its segmentation config (the splits are its loaders):
+
+    python tools/analysis/svm_separability.py --model ... \
+        --data-config configs/_base_/datasets/voc12aug_seg.py \
+        --data-root data/VOCdevkit/VOC2012 --train-split train --test-split val --out-dir ...
+
 Writes <out-dir>/separability.md and separability.csv (accuracy of the test pixels; the pixels are
 class-balanced, so chance is 1 / #classes). A layer a model does not have is "-".
 """
 import argparse
 import os
 import os.path as osp
-import sys
 
 
 def parse_args(argv=None):
@@ -26,7 +31,9 @@ def parse_args(argv=None):
     parser.add_argument('--layers', nargs='+',
                         default=['stage1', 'stage2', 'stage3', 'stage4', 'decoder'],
                         help='columns: stage1..stage4 and/or decoder')
-    parser.add_argument('--train-split', default='train', help='images the SVM is trained on')
+    parser.add_argument('--train-split', default='train',
+                        help='images the SVM is trained on (a sub-folder of img_dir/ann_dir; '
+                        'with --data-config: its loader)')
     parser.add_argument('--test-split', default='val', help='held-out images it is tested on')
     parser.add_argument('--test-num-per-class', type=int,
                         help='test pixels per class (default: --num-per-class)')
@@ -42,7 +49,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     from ssl4dp_mm.analysis.collect import (apply_threads, collect_layers, load_split,
-                                            parse_model_specs, progress_bar)
+                                            parse_model_specs, progress_bar, split_source)
     apply_threads(args)
     from ssl4dp_mm.analysis.separability import format_markdown, linear_svm_accuracy, write_csv
     specs = parse_model_specs(args.model)  # checks the files before any work
@@ -63,7 +70,7 @@ def main(argv=None):
     md = format_markdown(table, args.layers)
     n_classes = len(set(test[1].labels.tolist()))
     header = (f'Linear SVM accuracy (%) of pixel features: trained on {len(train[1])} pixels of '
-              f'{args.data_root}/{args.train_split}, tested on {len(test[1])} pixels of '
+              f'{split_source(args, args.train_split)}, tested on {len(test[1])} pixels of '
               f'{args.test_split} (class-balanced, chance {100 / n_classes:.1f}%).\n\n')
     os.makedirs(args.out_dir, exist_ok=True)
     with open(osp.join(args.out_dir, 'separability.md'), 'w') as f:
@@ -74,8 +81,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    from ssl4dp_mm.cli import run_tool  # bad input: one line on stderr, exit status 1
+    run_tool(main)

@@ -9,6 +9,13 @@ From models (features are extracted on the fly, on the same sampled pixels for e
                 work_dirs/plmoco_dec/iter_300.pth \
         --layers stage4 decoder --split val --num-per-class 150 --out work_dirs/analysis/tsne.png
 
+A dataset in its own layout (VOC 2012 aug, Cityscapes, ADE20K, ...) through its segmentation
+config: the split is that config's <split>_dataloader, with its classes and label reading:
+
+    python tools/analysis/tsne.py --model ... \
+        --data-config configs/_base_/datasets/cityscapes_seg.py --data-root data/cityscapes \
+        --split val --resize 256 512 --out work_dirs/analysis/tsne_cityscapes.png
+
 From files written by tools/analysis/extract_features.py (one panel each, in one row):
 
     python tools/analysis/tsne.py --features a_stage4.npz b_stage4.npz --out tsne.png
@@ -18,7 +25,6 @@ points, but is not installed; a panel here has a few thousand).
 """
 import argparse
 import os.path as osp
-import sys
 
 
 def parse_args(argv=None):
@@ -30,7 +36,8 @@ def parse_args(argv=None):
     parser.add_argument('--labels', nargs='+', help='panel labels for --features (default: source)')
     parser.add_argument('--layers', nargs='+', default=['stage4', 'decoder'],
                         help='rows (with --model)')
-    parser.add_argument('--split', default='val', help='sub-folder of img_dir/ann_dir')
+    parser.add_argument('--split', default='val',
+                        help='sub-folder of img_dir/ann_dir (with --data-config: its loader)')
     parser.add_argument('--out', required=True, help='output PNG')
     parser.add_argument('--perplexity', type=float, default=30.0)
     parser.add_argument('--max-iter', type=int, default=1000, help='t-SNE iterations')
@@ -95,8 +102,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except (ValueError, KeyError, FileNotFoundError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        sys.exit(1)
+    from ssl4dp_mm.cli import run_tool  # bad input: one line on stderr, exit status 1
+    run_tool(main)

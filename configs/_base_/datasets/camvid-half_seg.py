@@ -3,21 +3,14 @@
 _base_ = './camvid_seg.py'
 crop_size = (176, 176)
 train_pipeline = [
-    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
-    dict(type='LoadAnnotations'),
-    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
+    _base_.load_image, *_base_.load_labels,
     dict(type='RandomResize', scale=(240, 180), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    _base_.seg_flip, _base_.photometric, _base_.pack_seg
 ]
 test_pipeline = [
-    dict(type='LoadImageChecked'),
-    dict(type='Resize', scale=(240, 180), keep_ratio=True),
-    dict(type='LoadAnnotations'),
-    dict(type='CheckSegLabels'),
-    dict(type='PackSegInputs'),
+    _base_.load_image, dict(type='Resize', scale=(240, 180), keep_ratio=True), *_base_.load_labels,
+    _base_.pack_seg
 ]
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -3,27 +3,20 @@
 # machine; the config is still complete). MMSeg's dataset class and loader with our checks
 # (ssl4dp_mm/datasets/reference_seg_datasets.py): a missing split list, a listed image or label map
 # that is absent, or a train id outside the classes fails naming the file.
-_base_ = 'mmseg::_base_/datasets/cityscapes.py'
+_base_ = ['mmseg::_base_/datasets/cityscapes.py', './pieces/seg.py']
 dataset_type = 'CheckedCityscapesDataset'
+# MMSeg's pipelines with our loader and label check (pieces/seg.py) in place of its loading steps
 train_pipeline = [
-    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
-    dict(type='LoadAnnotations'),
-    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
-    *_base_.train_pipeline[2:],  # MMSeg's resize, crop, flip, photometric distortion, packing
+    _base_.load_image,
+    *_base_.load_labels,
+    *[t for t in _base_.train_pipeline if t['type'] not in ('LoadImageFromFile', 'LoadAnnotations')]
 ]
 test_pipeline = [
-    dict(type='LoadImageChecked'),
-    *_base_.test_pipeline[1:-1],  # MMSeg's resize, LoadAnnotations
-    dict(type='CheckSegLabels'),
-    _base_.test_pipeline[-1],  # PackSegInputs
+    step for t in _base_.test_pipeline
+    for step in ([_base_.load_image] if t['type'] == 'LoadImageFromFile' else
+                 [t, _base_.check_labels] if t['type'] == 'LoadAnnotations' else [t])
 ]
-# the protocols' batch 16, in one process; with N GPUs set train_dataloader.batch_size=16/N. Loader
-# sized for a GPU: 8 persistent workers (MMSeg's base: 2 for its batch 2), pinned memory.
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    dataset=dict(type=dataset_type, pipeline=train_pipeline))
+    _base_.reference_loader, dataset=dict(type=dataset_type, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader

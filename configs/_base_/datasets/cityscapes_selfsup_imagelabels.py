@@ -4,15 +4,7 @@
 # road or building dominates nearly every image and would make all images one class; void 255 is
 # ignored). The map is read at full size; the image is halved as in cityscapes_selfsup.py.
 _base_ = './cityscapes_selfsup.py'
-train_pipeline = [
-    *_base_.load_pipeline,
-    _base_.train_pipeline[len(_base_.load_pipeline)],  # the two views
-    dict(
-        type='PackDenseSSLInputs',
-        field_keys=['coord_box'],
-        meta_keys=['img_path'],
-        algorithm_keys=['gt_label']),
-]
+train_pipeline = [*_base_.load_pipeline, _base_.two_views, _base_.pack_image_labels]
 train_dataloader = dict(
     dataset=dict(
         _delete_=True,

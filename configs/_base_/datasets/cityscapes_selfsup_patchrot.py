@@ -1,11 +1,7 @@
-# One view per image (PLR) with the loading (halved to 1024x512) and view augmentation of
-# cityscapes_selfsup.py, whose 16x16 patches are then turned by random multiples of 90 degrees; see
-# voc12aug_selfsup_patchrot.py.
+# One view per image with the loading (halved to 1024x512) and view augmentation of
+# cityscapes_selfsup.py, its 16x16 patches then turned (PLR; pieces/selfsup.py).
 _base_ = './cityscapes_selfsup.py'
 train_pipeline = [
-    *_base_.load_pipeline,
-    *_base_.view_pipeline,
-    dict(type='PatchRotation', patch_size=16, label_key='rot_label'),
-    dict(type='PackDenseSSLInputs', field_keys=['rot_label'], meta_keys=['img_path']),
+    *_base_.load_pipeline, *_base_.view_pipeline, _base_.patch_rotation, _base_.pack_rotation
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -4,10 +4,11 @@
 # with identical views, independent draws would only lose positives.
 _base_ = './toy_scenes_masks.py'
 train_pipeline = [
-    *_base_.train_pipeline[:2],  # load, masks
+    *_base_.load_pipeline,
+    _base_.mask_transform,
     dict(type='MultiViewWithCoord', num_views=1, transforms=[_base_.view_pipeline]),
     dict(type='CopyViews', num_copies=2),
-    dict(_base_.sample_masks, per_view=False),
-    _base_.train_pipeline[-1],  # pack
+    _base_.sample_shared_masks,
+    _base_.pack_masks,
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

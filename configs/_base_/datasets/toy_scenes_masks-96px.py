@@ -3,13 +3,9 @@
 # computed on the 96x128 source image, as before, so only the views' resolution changes.
 _base_ = './toy_scenes_masks.py'
 crop_size = 96
-view_pipeline = [
-    dict(type='RandomResizedCropWithCoord', size=crop_size, scale=(0.2, 1.0)),
-    *_base_.view_pipeline[1:],  # colour jitter, grayscale, blur, flip
-]
+view_pipeline = [dict(_base_.moco_v2_crop, size=crop_size), *_base_.moco_aug]
+two_views = dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline])
 train_pipeline = [
-    *_base_.train_pipeline[:2],  # load, masks
-    dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline]),
-    *_base_.train_pipeline[3:],  # sample ids, pack
+    *_base_.load_pipeline, _base_.mask_transform, two_views, _base_.sample_masks, _base_.pack_masks
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -4,11 +4,6 @@ _base_ = './toy_scenes_masks.py'
 mask_transform = dict(
     type='LoadGTMasks', ann_dir='ann_dir', seg_map_suffix='.png', ignore_index=255)
 train_pipeline = [
-    dict(type='LoadImageChecked'),
-    mask_transform,
-    dict(type='MultiViewWithCoord', num_views=2, transforms=[{{_base_.view_pipeline}}]),
-    {{_base_.sample_masks}},  # per-view sampling, as DetCon
-    dict(type='PackDenseSSLInputs', field_keys=['coord_box', 'masks', 'mask_ids'],
-         meta_keys=['img_path']),
+    *_base_.load_pipeline, mask_transform, _base_.two_views, _base_.sample_masks, _base_.pack_masks
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

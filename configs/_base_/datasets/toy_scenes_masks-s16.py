@@ -5,15 +5,10 @@
 _base_ = './toy_scenes_masks.py'
 crop_size = 128
 feat_stride = 16
-view_pipeline = [
-    dict(type='RandomResizedCropWithCoord', size=crop_size, scale=(0.2, 1.0)),
-    *_base_.view_pipeline[1:],  # colour jitter, grayscale, blur, flip
-]
+view_pipeline = [dict(_base_.moco_v2_crop, size=crop_size), *_base_.moco_aug]
+two_views = dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline])
 sample_masks = dict(_base_.sample_masks, feat_stride=feat_stride)
 train_pipeline = [
-    *_base_.train_pipeline[:2],  # load, masks
-    dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline]),
-    sample_masks,
-    _base_.train_pipeline[-1],  # pack
+    *_base_.load_pipeline, _base_.mask_transform, two_views, sample_masks, _base_.pack_masks
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -3,8 +3,7 @@
 # positive pair, which on 64 px views with 10-27 masks per image gives more positives per step.
 _base_ = './toy_scenes_masks.py'
 train_pipeline = [
-    *_base_.train_pipeline[:3],  # load, masks, views
-    dict(_base_.sample_masks, per_view=False),
-    _base_.train_pipeline[-1],  # pack
+    *_base_.load_pipeline, _base_.mask_transform, _base_.two_views, _base_.sample_shared_masks,
+    _base_.pack_masks
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -1,33 +1,14 @@
-# Unlabeled pre-training on the embedded toy scenes: two views that remember their crop/flip.
+# Unlabeled pre-training on the embedded toy scenes (96x128 images): two 64 px views with MoCo v2's
+# augmentation (pieces/selfsup.py) that remember their crop/flip.
+_base_ = './pieces/selfsup.py'
 data_root = 'data/toy_scenes/'
 crop_size = 64
-view_pipeline = [
-    dict(type='RandomResizedCropWithCoord', size=crop_size, scale=(0.2, 1.0)),
-    dict(
-        type='RandomApply',
-        transforms=[
-            dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1)
-        ],
-        prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='RandomGaussianBlur', sigma_min=0.1, sigma_max=2.0, prob=0.5),
-    dict(type='RandomFlipWithCoord', prob=0.5),
-]
-train_pipeline = [
-    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
-    dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline]),
-    dict(type='PackDenseSSLInputs', field_keys=['coord_box'], meta_keys=['img_path']),
-]
+load_pipeline = [_base_.load_image]
+view_pipeline = [dict(_base_.moco_v2_crop, size=crop_size), *_base_.moco_aug]
+two_views = dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline])
+train_pipeline = [*load_pipeline, two_views, _base_.pack_views]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    drop_last=True,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
     dataset=dict(
-        type='ImageFolder',
-        data_root=data_root,
-        data_prefix=dict(img_path='img_dir/train'),
-        pipeline=train_pipeline))
+        data_root=data_root, data_prefix=dict(img_path='img_dir/train'), pipeline=train_pipeline))

@@ -2,15 +2,7 @@
 # dominant object class of its label map, background (0) excluded. label_type='multi_hot' gives the
 # classes present instead (then set model.multi_label=True).
 _base_ = './toy_scenes_selfsup.py'
-train_pipeline = [
-    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
-    dict(type='MultiViewWithCoord', num_views=2, transforms=[{{_base_.view_pipeline}}]),
-    dict(
-        type='PackDenseSSLInputs',
-        field_keys=['coord_box'],
-        meta_keys=['img_path'],
-        algorithm_keys=['gt_label']),
-]
+train_pipeline = [*_base_.load_pipeline, _base_.two_views, _base_.pack_image_labels]
 train_dataloader = dict(
     dataset=dict(
         type='SegMapImageLabels',

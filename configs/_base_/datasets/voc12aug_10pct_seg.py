@@ -6,16 +6,6 @@
 _base_ = './voc12aug_seg.py'
 train_dataloader = dict(
     dataset=dict(datasets=[
-        dict(
-            type={{_base_.dataset_type}},
-            data_root={{_base_.data_root}},
-            data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-            ann_file='ImageSets/Segmentation/train_10pct_seed0.txt',
-            pipeline={{_base_.train_pipeline}}),
-        dict(
-            type={{_base_.dataset_type}},
-            data_root={{_base_.data_root}},
-            data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-            ann_file='ImageSets/Segmentation/aug_10pct_seed0.txt',
-            pipeline={{_base_.train_pipeline}}),
+        dict(_base_.voc_train, ann_file='ImageSets/Segmentation/train_10pct_seed0.txt'),
+        dict(_base_.voc_aug, ann_file='ImageSets/Segmentation/aug_10pct_seed0.txt'),
     ]))

@@ -2,8 +2,8 @@
 # the masks present at stride 32, as the model brings them to its map (the views are unchanged).
 _base_ = './voc12aug_masks.py'
 feat_stride = 32
+sample_masks = dict(_base_.sample_masks, feat_stride=feat_stride)
 train_pipeline = [
-    dict(t, feat_stride=feat_stride) if t['type'] == 'SampleMaskIds' else t
-    for t in _base_.train_pipeline
+    *_base_.load_pipeline, _base_.mask_transform, _base_.two_views, sample_masks, _base_.pack_masks
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -5,38 +5,29 @@
 # MMSeg's dataset class and loader with our checks (ssl4dp_mm/datasets/reference_seg_datasets.py):
 # a missing split list, a listed image or label map that is absent, or a label id outside the
 # classes fails naming the file (MMSeg's own class fails with a bare assertion or mid-training).
-_base_ = 'mmseg::_base_/datasets/pascal_voc12_aug.py'
+_base_ = ['mmseg::_base_/datasets/pascal_voc12_aug.py', './pieces/seg.py']
 dataset_type = 'CheckedPascalVOCDataset'
+# MMSeg's pipelines with our loader and label check (pieces/seg.py) in place of its loading steps
 train_pipeline = [
-    dict(type='LoadImageChecked'),  # names the file on failure; 3-channel BGR
-    dict(type='LoadAnnotations'),
-    dict(type='CheckSegLabels'),  # values outside the classes raise, naming the file
-    *_base_.train_pipeline[2:],  # MMSeg's resize, crop, flip, photometric distortion, packing
+    _base_.load_image,
+    *_base_.load_labels,
+    *[t for t in _base_.train_pipeline if t['type'] not in ('LoadImageFromFile', 'LoadAnnotations')]
 ]
 test_pipeline = [
-    dict(type='LoadImageChecked'),
-    *_base_.test_pipeline[1:-1],  # MMSeg's resize, LoadAnnotations
-    dict(type='CheckSegLabels'),
-    _base_.test_pipeline[-1],  # PackSegInputs
+    step for t in _base_.test_pipeline
+    for step in ([_base_.load_image] if t['type'] == 'LoadImageFromFile' else
+                 [t, _base_.check_labels] if t['type'] == 'LoadAnnotations' else [t])
 ]
-train_dataloader = dict(
-    batch_size=16,  # the protocols' batch, in one process; with N GPUs set 16/N
-    num_workers=8,  # sized for a GPU (MMSeg's base: 4 for its batch 4)
-    persistent_workers=True,
-    pin_memory=True,
-    dataset=dict(datasets=[
-        dict(
-            type=dataset_type,
-            data_root=_base_.data_root,
-            data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-            ann_file='ImageSets/Segmentation/train.txt',
-            pipeline=train_pipeline),
-        dict(
-            type=dataset_type,
-            data_root=_base_.data_root,
-            data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-            ann_file='ImageSets/Segmentation/aug.txt',
-            pipeline=train_pipeline),
-    ]))
+voc_train = dict(
+    type=dataset_type,
+    data_root=_base_.data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+    ann_file='ImageSets/Segmentation/train.txt',
+    pipeline=train_pipeline)
+voc_aug = dict(
+    voc_train,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+    ann_file='ImageSets/Segmentation/aug.txt')
+train_dataloader = dict(_base_.reference_loader, dataset=dict(datasets=[voc_train, voc_aug]))
 val_dataloader = dict(dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -1,19 +1,10 @@
-# The two-view VOC 2012 aug pre-training data with an image-level label per image (Exemplar-v2, the
-# one method here that reads labels): the dominant object class of each image's label map,
-# background (0) and void (255) excluded. The labels come from the segmentation ground truth, so
-# the dataset is MMSeg's two-part train_aug: train.txt with SegmentationClass, aug.txt with
-# SegmentationClassAug (as voc12aug_seg.py). label_type='multi_hot' gives the classes present
-# instead (then set model.multi_label=True).
+# The two-view VOC 2012 aug pre-training data with an image-level label per image (Exemplar-v2):
+# the dominant object class of each image's label map, background (0) and void (255) excluded. The
+# labels come from the segmentation ground truth, so the dataset is MMSeg's two-part train_aug:
+# train.txt with SegmentationClass, aug.txt with SegmentationClassAug (as voc12aug_seg.py).
+# label_type='multi_hot' gives the classes present instead (then set model.multi_label=True).
 _base_ = './voc12aug_selfsup.py'
-train_pipeline = [
-    *_base_.load_pipeline,
-    _base_.train_pipeline[1],  # the two views
-    dict(
-        type='PackDenseSSLInputs',
-        field_keys=['coord_box'],
-        meta_keys=['img_path'],
-        algorithm_keys=['gt_label']),
-]
+train_pipeline = [*_base_.load_pipeline, _base_.two_views, _base_.pack_image_labels]
 image_label_part = dict(  # what both parts share
     type='SegMapImageLabels',
     num_classes=21,

@@ -1,9 +1,3 @@
-# DeepLabv3 (ASPPHead) on the r50b-d8 backbone of ./r50b-d8.py. The decoder is the very dict that
-# pre-training configs use (`aspp_decoder`), so a pre-trained decoder loads key for key.
-# Leaf configs set decode_head.num_classes for their dataset.
-_base_ = ['mmseg::_base_/models/deeplabv3_r50-d8.py', './r50b-d8.py']
-model = dict(
-    pretrained=None,  # the base names an ImageNet checkpoint; load ours with load_from instead
-    backbone={{_base_.backbone}},
-    decode_head={{_base_.aspp_decoder}},
-    auxiliary_head=None)
+# DeepLabv3 (ASPPHead) on the r50b-d8 backbone of r50b-d8.py: seg/deeplabv3.py with `aspp_decoder`.
+_base_ = ['./seg/deeplabv3.py', './r50b-d8.py']
+model = dict(backbone={{_base_.backbone}}, decode_head={{_base_.aspp_decoder}})

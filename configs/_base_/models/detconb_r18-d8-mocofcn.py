@@ -1,17 +1,5 @@
-# DetCon-B w/dec: BYOL-style contrastive detection on the MoCoFCN decoder's output.
-# Projector and predictor as DetCon's MLPs, narrowed for the toy scale (paper: 4096, 256); target
-# momentum 0.99 -> 1 (cosine) for the short toy schedule (paper: 0.996 over 300-1000 epochs).
-_base_ = './r18-d8.py'
-model = dict(
-    type='DetConB',
-    base_momentum=0.99,
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    decoder={{_base_.mocofcn_decoder}},
-    neck=dict(
-        type='NonLinearNeck', in_channels=256, hid_channels=512, out_channels=128, num_layers=2,
-        with_bias=True, with_last_bn=False, with_avg_pool=False),
-    predictor=dict(
-        type='NonLinearNeck', in_channels=128, hid_channels=512, out_channels=128, num_layers=2,
-        with_bias=True, with_last_bn=False, with_avg_pool=False),
-    head=dict(type='DetConHead', temperature=0.1))
+# DetCon-B w/dec (MoCoFCN decoder) on the dilated ResNet-18 of r18-d8.py, at the toy scale: the
+# method and its values in methods/detconb.py.
+_base_ = ['./r18-d8.py', './methods/detconb.py']
+model = dict(data_preprocessor={{_base_.selfsup_data_preprocessor}}, backbone={{_base_.backbone}},
+             decoder={{_base_.mocofcn_decoder}})

@@ -1,13 +1,5 @@
-# DetCon-S w/dec: SimCLR-style contrastive detection on the MoCoFCN decoder's output.
-# Projector as DetCon's MLP (linear, BN, ReLU, linear), narrowed for the toy scale
-# (paper: 4096, 256).
-_base_ = './r18-d8.py'
-model = dict(
-    type='DetConS',
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    decoder={{_base_.mocofcn_decoder}},
-    neck=dict(
-        type='NonLinearNeck', in_channels=256, hid_channels=512, out_channels=128, num_layers=2,
-        with_bias=True, with_last_bn=False, with_avg_pool=False),
-    head=dict(type='DetConHead', temperature=0.1))
+# DetCon-S w/dec (MoCoFCN decoder) on the dilated ResNet-18 of r18-d8.py, at the toy scale: the
+# method and its values in methods/detcons.py.
+_base_ = ['./r18-d8.py', './methods/detcons.py']
+model = dict(data_preprocessor={{_base_.selfsup_data_preprocessor}}, backbone={{_base_.backbone}},
+             decoder={{_base_.mocofcn_decoder}})

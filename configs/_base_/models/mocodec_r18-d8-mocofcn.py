@@ -1,13 +1,5 @@
-_base_ = './r18-d8.py'
-model = dict(
-    type='MoCoDec',
-    queue_len=4096,
-    feat_dim=128,
-    momentum=0.99,
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    decoder={{_base_.mocofcn_decoder}},
-    neck=dict(
-        type='MoCoV2Neck', in_channels=256, hid_channels=256, out_channels=128,
-        with_avg_pool=True),
-    head=dict(type='ContrastiveHead', loss=dict(type='mmcls.CrossEntropyLoss'), temperature=0.2))
+# MoCo w/dec (MoCoFCN decoder) on the dilated ResNet-18 of r18-d8.py, at the toy scale: the
+# method and its values in methods/mocodec.py.
+_base_ = ['./r18-d8.py', './methods/mocodec.py']
+model = dict(data_preprocessor={{_base_.selfsup_data_preprocessor}}, backbone={{_base_.backbone}},
+             decoder={{_base_.mocofcn_decoder}})

@@ -5,8 +5,5 @@
 # ResNet-50s.
 _base_ = './mocov2_r18-d8.py'
 backbone = dict(type='mmseg.ResNet', depth=50)  # = r50b-d8.py, last stage
-model = dict(
-    queue_len=65536,
-    momentum=0.999,
-    backbone=backbone,
-    neck=dict(in_channels=2048, hid_channels=2048))
+model = dict(queue_len=65536, momentum=0.999, backbone=backbone,
+             neck=dict(in_channels=2048, hid_channels=2048))

@@ -1,10 +1,3 @@
-# Non-local (NLHead: conv, embedded-Gaussian non-local block, conv, fuse conv over the input) on the
-# r18b-d8 backbone of ./r18b-d8.py. The decoder is the very dict that pre-training configs use
-# (`nl_decoder`), so a pre-trained decoder loads key for key. Leaf configs set
-# decode_head.num_classes for their dataset.
-_base_ = ['mmseg::_base_/models/nonlocal_r50-d8.py', './r18b-d8.py']
-model = dict(
-    pretrained=None,  # the base names an ImageNet checkpoint; load ours with load_from instead
-    backbone={{_base_.backbone}},
-    decode_head={{_base_.nl_decoder}},
-    auxiliary_head=None)
+# Non-local (NLHead) on the r18b-d8 backbone of r18b-d8.py: seg/nonlocal.py with `nl_decoder`.
+_base_ = ['./seg/nonlocal.py', './r18b-d8.py']
+model = dict(backbone={{_base_.backbone}}, decode_head={{_base_.nl_decoder}})

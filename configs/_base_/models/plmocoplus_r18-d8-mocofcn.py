@@ -1,10 +1,5 @@
-# PLMoCo+: PLMoCo's patch-level loss plus image-level MoCo on the pooled decoder output (MoCoFCN).
-_base_ = './plmoco_r18-d8-mocofcn.py'
-model = dict(
-    type='PLMoCoPlus',
-    img_queue_len=4096,
-    patch_weight=0.5,
-    img_weight=0.5,
-    img_neck=dict(
-        type='MoCoV2Neck', in_channels=256, hid_channels=256, out_channels=128,
-        with_avg_pool=True))
+# PLMoCo+ w/dec (MoCoFCN decoder) on the dilated ResNet-18 of r18-d8.py, at the toy scale: the
+# method and its values in methods/plmocoplus.py.
+_base_ = ['./r18-d8.py', './methods/plmocoplus.py']
+model = dict(data_preprocessor={{_base_.selfsup_data_preprocessor}}, backbone={{_base_.backbone}},
+             decoder={{_base_.mocofcn_decoder}})

@@ -1,9 +1,5 @@
-# Patch-level rotation prediction: a 1x1-conv 4-way classifier on the MoCoFCN decoder output.
-_base_ = './r18-d8.py'
-model = dict(
-    type='PatchRotationPred',
-    label_key='rot_label',
-    data_preprocessor={{_base_.selfsup_data_preprocessor}},
-    backbone={{_base_.backbone}},
-    decoder={{_base_.mocofcn_decoder}},
-    head=dict(type='DenseClsHead', in_channels=256, num_classes=4))
+# Patch-level rotation prediction (PLR) w/dec (MoCoFCN decoder) on the dilated ResNet-18 of
+# r18-d8.py, at the toy scale: the method and its values in methods/plr.py.
+_base_ = ['./r18-d8.py', './methods/plr.py']
+model = dict(data_preprocessor={{_base_.selfsup_data_preprocessor}}, backbone={{_base_.backbone}},
+             decoder={{_base_.mocofcn_decoder}})

@@ -1,10 +1,4 @@
 # PSPNet-256 (PSPHead with 256 output channels, the draft report's PSPNet*) on the r50b-d8 backbone
-# of ./r50b-d8.py. The decoder is the very dict that pre-training configs use (`psp256_decoder`), so
-# a pre-trained decoder loads key for key. Leaf configs set decode_head.num_classes for their
-# dataset.
-_base_ = ['mmseg::_base_/models/pspnet_r50-d8.py', './r50b-d8.py']
-model = dict(
-    pretrained=None,  # the base names an ImageNet checkpoint; load ours with load_from instead
-    backbone={{_base_.backbone}},
-    decode_head={{_base_.psp256_decoder}},
-    auxiliary_head=None)
+# of r50b-d8.py: seg/pspnet.py with `psp256_decoder`.
+_base_ = ['./seg/pspnet.py', './r50b-d8.py']
+model = dict(backbone={{_base_.backbone}}, decode_head={{_base_.psp256_decoder}})

@@ -1,5 +1,4 @@
-# FT-10% for CamVid at half resolution with the ViT optimizer of seg_vit_optim.py
-# (AdamW 1e-4, layer decay 0.65), fixed lr as the ResNet protocol; iterations and batch of
-# seg_ft10-100i_camvid-half.py.
+# FT-10% of the CamVid quality benchmark with the ViT optimizer of seg_vit_optim.py (fixed lr, as
+# the ResNet protocol) over the iterations and batch of seg_ft10-100i_camvid-half.py.
 _base_ = ['./seg_ft10-100i_camvid-half.py', './seg_vit_optim.py']
 optim_wrapper = {{_base_.vit_ft_optim_wrapper}}

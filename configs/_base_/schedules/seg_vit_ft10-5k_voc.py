@@ -1,5 +1,4 @@
-# FT-10% on VOC 2012 aug with the ViT optimizer of seg_vit_optim.py
-# (AdamW 1e-4, layer decay 0.65),
-# fixed lr as the ResNet protocol; iterations and batch of seg_ft10-5k_voc.py.
+# FT-10% on VOC 2012 aug with the ViT optimizer of seg_vit_optim.py (fixed lr, as the ResNet
+# protocol) over the iterations and batch of seg_ft10-5k_voc.py.
 _base_ = ['./seg_ft10-5k_voc.py', './seg_vit_optim.py']
 optim_wrapper = {{_base_.vit_ft_optim_wrapper}}

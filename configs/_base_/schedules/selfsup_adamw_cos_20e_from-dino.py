@@ -10,8 +10,8 @@
 # patch_embed.proj, norm) in checkpoints/; DINO's full training checkpoint (its teacher is read) or
 # any timm ViT state dict work too; ViT-B/16 configs point at dino_vitbase16_pretrain.pth:
 #   --cfg-options optim_wrapper.paramwise_cfg.init_checkpoint=PATH
-# The keys are mapped to MMSeg's VisionTransformer names (ssl4dp_mm/utils/vit_layouts.py); a depth,
-# width or patch size that does not fit the config is refused naming the key.
+# The keys are mapped to MMSeg's VisionTransformer names (ssl4dp_mm/checkpoints/vit_layouts.py);
+# a depth, width or patch size that does not fit the config is refused naming the key.
 _base_ = './selfsup_sgd_cos_20e_from-mocov2.py'
 optim_wrapper = dict(
     _delete_=True,

@@ -7,9 +7,9 @@
 #
 # init_checkpoint is a *local* file (nothing is downloaded): DINOv2's released ViT-S/14 backbone
 # dinov2_vits14_pretrain.pth (torch.hub's file) in checkpoints/. DINOv3 files, facebookresearch /
-# DINOv3 ConvNeXts and timm state dicts load too (ssl4dp_mm/utils/timm_layouts.py), mapped by the
-# backbone to timm's names; a size that does not fit the config's model_name is refused naming the
-# key:
+# DINOv3 ConvNeXts and timm state dicts load too (ssl4dp_mm/checkpoints/timm_layouts.py), mapped
+# by the backbone to timm's names; a size that does not fit the config's model_name is refused
+# naming the key:
 #   --cfg-options optim_wrapper.paramwise_cfg.init_checkpoint=PATH
 _base_ = './selfsup_adamw_cos_20e_from-dino.py'
 optim_wrapper = dict(

@@ -11,7 +11,7 @@
 # checkpoints/ (docs/reproduce.md gives the commands). MMSelfSup's model-zoo MoCo v2 (backbone.*),
 # a torchvision ResNet-50 state dict (conv1.*, layer1.*) or one of our own checkpoints work too:
 #   --cfg-options optim_wrapper.paramwise_cfg.init_checkpoint=PATH
-# The layout is detected (ssl4dp_mm/utils/checkpoint_layouts.py); the three public ones are
+# The layout is detected (ssl4dp_mm/checkpoints/layouts.py); the three public ones are
 # plain-stem ResNets, hence the r50b backbone of the configs that use this schedule.
 optim_wrapper = dict(
     type='OptimWrapper',

@@ -3,5 +3,5 @@
 # in all). The loaded-parameter ramp still meets the main schedule half-way (epoch 25).
 _base_ = './selfsup_sgd_cos_20e_from-mocov2.py'
 max_epochs = 50
-param_scheduler = [dict(_base_.param_scheduler[0], T_max=max_epochs, end=max_epochs)]
+param_scheduler = [dict(s, T_max=max_epochs, end=max_epochs) for s in _base_.param_scheduler]
 train_cfg = dict(max_epochs=max_epochs)

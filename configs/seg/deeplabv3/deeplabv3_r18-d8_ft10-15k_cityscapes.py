@@ -1,8 +1,3 @@
-# DeepLabv3 on ResNet-18-d8, FT-10%: all parameters learn on a seeded 10% label split; Cityscapes.
-_base_ = [
-    '../../_base_/models/deeplabv3_r18-d8_seg.py',
-    '../../_base_/datasets/cityscapes_10pct_seg.py',
-    '../../_base_/schedules/seg_ft10-15k_cityscapes.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/deeplabv3_r18-d8_seg.py',
+          '../../_base_/protocols/ft10-15k_cityscapes.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=19))

@@ -1,13 +1,5 @@
-# DeepLabv3 on ResNet-18-d8, LP-100%: only decode_head.conv_seg learns; backbone, decoder and BN
-# statistics stay frozen; Cityscapes.
-_base_ = [
-    '../../_base_/models/deeplabv3_r18-d8_seg.py',
-    '../../_base_/datasets/cityscapes_seg.py',
-    '../../_base_/schedules/seg_lp-9k_cityscapes.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/deeplabv3_r18-d8_seg.py',
+          '../../_base_/protocols/lp-9k_cityscapes.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=19))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=19))

@@ -1,9 +1,3 @@
-# MoCoFCN on ResNet-18-d8, FT-10%: all parameters learn on a seeded 10% label split; the embedded
-# toy scenes.
-_base_ = [
-    '../../_base_/models/mocofcn_r18-d8_seg.py',
-    '../../_base_/datasets/toy_scenes_10pct_seg.py',
-    '../../_base_/schedules/seg_ft10-300i_toy.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/mocofcn_r18-d8_seg.py',
+          '../../_base_/protocols/ft10-300i_toyscenes.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=6))

@@ -1,9 +1,3 @@
-# Non-local on ResNet-18-d8, FT-100%: all parameters learn on every labelled image; CamVid (scaled-
-# down protocol).
-_base_ = [
-    '../../_base_/models/nonlocal_r18-d8_seg.py',
-    '../../_base_/datasets/camvid_seg.py',
-    '../../_base_/schedules/seg_ft100-10k_camvid.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/nonlocal_r18-d8_seg.py',
+          '../../_base_/protocols/ft100-10k_camvid.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=11))

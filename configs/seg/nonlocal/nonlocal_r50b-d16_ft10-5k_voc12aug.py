@@ -1,10 +1,3 @@
-# Non-local on the plain-stem dilated ResNet-50 at output stride 16 (r50b-d16: mmseg.ResNet, for
-# checkpoints continued from MoCo v2 / MMSelfSup / torchvision ResNet-50s), FT-10%: all parameters
-# learn on a seeded 10% label split; PASCAL VOC 2012 aug, at the reference schedule.
-_base_ = [
-    '../../_base_/models/nonlocal_r50b-d16_seg.py',
-    '../../_base_/datasets/voc12aug_10pct_seg.py',
-    '../../_base_/schedules/seg_ft10-5k_voc.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/nonlocal_r50b-d16_seg.py',
+          '../../_base_/protocols/ft10-5k_voc12aug.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=21))

@@ -1,15 +1,5 @@
-# Non-local on the plain-stem dilated ResNet-50 at output stride 8 (r50b-d8: mmseg.ResNet, for
-# checkpoints continued from MoCo v2 / MMSelfSup / torchvision ResNet-50s), LP-100%: only
-# decode_head.conv_seg learns; backbone, decoder and BN statistics stay frozen; PASCAL VOC 2012 aug,
-# at the reference schedule.
-_base_ = [
-    '../../_base_/models/nonlocal_r50b-d8_seg.py',
-    '../../_base_/datasets/voc12aug_seg.py',
-    '../../_base_/schedules/seg_lp-3k_voc.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/nonlocal_r50b-d8_seg.py',
+          '../../_base_/protocols/lp-3k_voc12aug.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=21))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=21))

@@ -1,9 +1,3 @@
-# PSPNet-256 on ResNet-18-d8, FT-10% (all parameters learn on a seeded 10% label split) on half-
-# resolution CamVid: the CamVid quality benchmark's fine-tuning protocol.
-_base_ = [
-    '../../_base_/models/pspnet256_r18-d8_seg.py',
-    '../../_base_/datasets/camvid-half_10pct_seg.py',
-    '../../_base_/schedules/seg_ft10-100i_camvid-half.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/pspnet256_r18-d8_seg.py',
+          '../../_base_/protocols/ft10-100i_camvid-half.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=11))

@@ -1,15 +1,5 @@
-# PSPNet-256 on the plain-stem dilated ResNet-50 at output stride 8 (r50b-d8: mmseg.ResNet, for
-# checkpoints continued from MoCo v2 / MMSelfSup / torchvision ResNet-50s), LP-100%: only
-# decode_head.conv_seg learns; backbone, decoder and BN statistics stay frozen; Cityscapes, at the
-# reference schedule.
-_base_ = [
-    '../../_base_/models/pspnet256_r50b-d8_seg.py',
-    '../../_base_/datasets/cityscapes_seg.py',
-    '../../_base_/schedules/seg_lp-9k_cityscapes.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/pspnet256_r50b-d8_seg.py',
+          '../../_base_/protocols/lp-9k_cityscapes.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=19))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=19))

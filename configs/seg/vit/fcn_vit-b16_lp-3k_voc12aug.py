@@ -1,13 +1,5 @@
-# LP-100% (only conv_seg learns; encoder and decoder frozen bit for bit) on ViT-B/16, the FCN
-# decoder of the ViT pre-training configs; voc12aug.
-_base_ = [
-    '../../_base_/models/fcn_vit-b16_seg.py',
-    '../../_base_/datasets/voc12aug_seg.py',
-    '../../_base_/schedules/seg_lp-3k_voc.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/fcn_vit-b16_seg.py',
+          '../../_base_/protocols/lp-3k_voc12aug.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=21))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=21))

@@ -1,13 +1,5 @@
-# LP-100% (only conv_seg learns; encoder and decoder frozen bit for bit) on ViT-S/16, the FCN
-# decoder of the ViT pre-training configs; cityscapes.
-_base_ = [
-    '../../_base_/models/fcn_vit-s16_seg.py',
-    '../../_base_/datasets/cityscapes_seg.py',
-    '../../_base_/schedules/seg_lp-9k_cityscapes.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/fcn_vit-s16_seg.py',
+          '../../_base_/protocols/lp-9k_cityscapes.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=19))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=19))

@@ -1,9 +1,3 @@
-# FT-100% (all parameters learn, layer-wise lr decay) on ViT-Tiny/16, the FCN decoder of the ViT
-# pre-training configs; camvid.
-_base_ = [
-    '../../_base_/models/fcn_vit-t16_seg.py',
-    '../../_base_/datasets/camvid_seg.py',
-    '../../_base_/schedules/seg_vit_ft100-10k_camvid.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/fcn_vit-t16_seg.py',
+          '../../_base_/protocols/vit_ft100-10k_camvid.py']
 model = dict(data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=11))

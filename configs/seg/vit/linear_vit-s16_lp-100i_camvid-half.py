@@ -1,13 +1,5 @@
-# LP-100% (only conv_seg learns; encoder and decoder frozen bit for bit) on ViT-S/16, the linear
-# head on the patch tokens (Leopart / NeCo frozen-token probe); camvid-half.
-_base_ = [
-    '../../_base_/models/linear_vit-s16_seg.py',
-    '../../_base_/datasets/camvid-half_seg.py',
-    '../../_base_/schedules/seg_lp-100i_camvid-half.py',
-    '../../_base_/seg_runtime.py',
-]
+_base_ = ['../../_base_/models/linear_vit-s16_seg.py',
+          '../../_base_/protocols/lp-100i_camvid-half.py']
 model = dict(
-    type='FrozenEncoderDecoder',
-    trainable=['decode_head.conv_seg'],
-    data_preprocessor=dict(size={{_base_.crop_size}}),
-    decode_head=dict(num_classes=11))
+    type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'],
+    data_preprocessor=dict(size={{_base_.crop_size}}), decode_head=dict(num_classes=11))

@@ -4,7 +4,8 @@
 # continue.
 # The backbone is the CamVid configs' ResNet-18 (deep stem, ResNetV1c) without dilation, as an
 # ImageNet model is: dilation changes no parameter, so the checkpoint loads key for key into the
-# dilated r18-d8 of configs/selfsup/camvid and configs/seg (output stride 8 there, 32 here).
+# dilated r18-d8 of the CamVid configs (configs/selfsup/<method>/*_camvid.py) and configs/seg
+# (output stride 8 there, 32 here).
 #
 #   python tools/train.py configs/selfsup/upstream/mocov2_r18_1xb64-200e_imagenet-sample.py \
 #       --work-dir ~/.cache/ssl4dp_mm/upstream/mocov2_r18_imagenet-sample_s0 --resume
@@ -16,7 +17,7 @@
 # view's own image is a negative), weight decay 5e-4 as in MoCo v2's small-dataset recipes.
 _base_ = [
     '../../_base_/models/mocov2_r18-d8.py',
-    '../../_base_/datasets/toy_scenes_selfsup.py',
+    '../../_base_/datasets/pieces/selfsup.py',
     '../../_base_/schedules/selfsup_sgd_cos_300i.py',
     '../../_base_/selfsup_runtime.py',
 ]
@@ -26,14 +27,11 @@ max_epochs = 200
 model = dict(
     queue_len=512,
     backbone=dict(dilations=(1, 1, 1, 1), strides=(1, 2, 2, 2)))
-view_pipeline = [
-    dict(type='RandomResizedCropWithCoord', size=crop_size, scale=(0.2, 1.0)),
-    *_base_.view_pipeline[1:],  # colour jitter, grayscale, blur, flip
-]
+view_pipeline = [dict(_base_.moco_v2_crop, size=crop_size), *_base_.moco_aug]
 train_pipeline = [
-    _base_.train_pipeline[0],  # LoadImageChecked
+    _base_.load_image,
     dict(type='MultiViewWithCoord', num_views=2, transforms=[view_pipeline]),
-    _base_.train_pipeline[-1],  # PackDenseSSLInputs
+    _base_.pack_views,
 ]
 train_dataloader = dict(
     batch_size=64,

@@ -8,9 +8,9 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 
-from ...utils.checkpoint_io import load_checkpoint_file
-from ...utils.checkpoint_layouts import state_dict_of
-from ...utils.timm_layouts import to_timm_state
+from ...checkpoints.layouts import state_dict_of
+from ...checkpoints.safe_io import load_checkpoint_file
+from ...checkpoints.timm_layouts import to_timm_state
 
 
 def create_timm_model(model_name: str, device: Optional[str] = None, **kwargs) -> nn.Module:
@@ -60,10 +60,11 @@ class TimmDenseBackbone(BaseModule):
     ``prune_intermediate_layers``), so every parameter feeds an output. Keys are
     ``model.<timm name>``.
 
-    Weights: ``checkpoint`` (a local file in any layout of :mod:`ssl4dp_mm.utils.timm_layouts`:
-    DINOv2, DINOv3, FB / DINOv3 ConvNeXt, timm, or a run of ours) is loaded by
-    :meth:`init_weights`, strictly. Continued pre-training loads ``init_checkpoint`` through
-    :meth:`state_from_checkpoint` from its optimizer constructor instead. Nothing is downloaded.
+    Weights: ``checkpoint`` (a local file in any layout of
+    :mod:`ssl4dp_mm.checkpoints.timm_layouts`: DINOv2, DINOv3, FB / DINOv3 ConvNeXt, timm, or a run
+    of ours) is loaded by :meth:`init_weights`, strictly. Continued pre-training loads
+    ``init_checkpoint`` through :meth:`state_from_checkpoint` from its optimizer constructor
+    instead. Nothing is downloaded.
 
     Args:
         model_name (str): The timm model, e.g. 'vit_small_patch14_dinov2',
@@ -130,7 +131,7 @@ class TimmDenseBackbone(BaseModule):
         """A checkpoint's state dict in this backbone's keys (``model.*``), checked strictly.
 
         Args:
-            state_dict (dict): Any layout of :mod:`ssl4dp_mm.utils.timm_layouts`.
+            state_dict (dict): Any layout of :mod:`ssl4dp_mm.checkpoints.timm_layouts`.
             source (str): The checkpoint's name, for messages. Defaults to 'checkpoint'.
 
         Returns:

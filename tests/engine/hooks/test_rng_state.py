@@ -16,10 +16,10 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
+from ssl4dp_mm.checkpoints import load_checkpoint_file, save_checkpoint_atomic
 from ssl4dp_mm.engine.hooks import rng_state
 from ssl4dp_mm.engine.hooks.rng_state import get_rng_states, portable_rng_states, set_rng_states
 from ssl4dp_mm.engine.safe_checkpoints import load_from_local_safe
-from ssl4dp_mm.utils import load_checkpoint_file, save_checkpoint_atomic
 from tests.conftest import load_config
 
 

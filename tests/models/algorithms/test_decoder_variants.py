@@ -16,11 +16,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
+from ssl4dp_mm.checkpoints import check_fits, to_seg_state_dict
 from ssl4dp_mm.datasets.label_split import make_label_split
 from ssl4dp_mm.manifest import HEADS
 from ssl4dp_mm.manifest import METHODS as MANIFEST_METHODS
 from ssl4dp_mm.manifest import PROTOCOLS, leaf_config
-from ssl4dp_mm.utils import check_fits, to_seg_state_dict
 from tests.conftest import FULL, config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import cfg_path
 
@@ -55,7 +55,8 @@ def reference_config(method: str, decoder: str, dataset: str) -> str:
 
 
 def camvid_config(method: str, decoder: str) -> str:
-    return f'selfsup/camvid/{method}_r18-d8-{decoder}_1xb16-120i_camvid.py'
+    return (f'selfsup/{MANIFEST_METHODS[method].folder}/{method}_r18-d8-{decoder}_1xb16-120i_'
+            'camvid.py')
 
 
 def pretrain(rel, toy_root, work_dir, iters=2):
@@ -82,7 +83,7 @@ def test_every_method_has_the_new_decoders_at_every_scale():
     assert not missing, missing
     # every CamVid -mocofcn config that takes a decoder has the three new ones
     camvid = {osp.basename(p).split('_')[0]
-              for p in glob.glob(config_path('selfsup', 'camvid', '*-mocofcn_*.py'))}
+              for p in glob.glob(config_path('selfsup', '*', '*-mocofcn_*_camvid.py'))}
     assert camvid == set(CAMVID_METHODS)
     for decoder in NEW_DECODERS:
         for protocol in PROTOCOLS:
@@ -95,7 +96,7 @@ def test_the_decoder_dicts_are_shared_by_pretraining_and_segmentation(decoder):
     num_classes and the loss), so the weights carry key for key."""
     for pre, seg in (
             (cfg_path('plmoco', decoder), leaf(decoder, 'lp')),
-            (f'selfsup/camvid/mocodec_r18-d8-{decoder}_1xb16-120i_camvid.py',
+            (camvid_config('mocodec', decoder),
              leaf_config(decoder, 'lp', 'camvid')),
             (f'selfsup/plmoco/plmoco_r50b-d8-{decoder}_1xb16-20e_voc12aug_from-mocov2.py',
              leaf_config(decoder, 'lp', 'voc', 'r50b-d8'))):

@@ -10,7 +10,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
-from ssl4dp_mm.utils import check_fits, to_seg_state_dict
+from ssl4dp_mm.checkpoints import check_fits, to_seg_state_dict
 from tests.conftest import config_path, load_config, load_tool, train_few_iters
 from tests.models.algorithms.patch_family_utils import DECODERS, METHODS, batch, cfg_path
 

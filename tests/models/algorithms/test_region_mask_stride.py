@@ -24,9 +24,10 @@ def _rel(pattern):
                   for p in glob.glob(osp.join(ROOT, 'configs', 'selfsup', pattern)))
 
 
-TOY = _rel('rlmoco/*_toyscenes*.py') + _rel('detcon/*_toyscenes*.py')
+# the ResNet-18-d8 / -50 configs (the ViT ones beside them: test_vit_configs.py)
+TOY = _rel('rlmoco/*_r18-*_toyscenes*.py') + _rel('detcon/*_r18-*_toyscenes*.py')
 REFERENCE = _rel('rlmoco/*_from-mocov2.py') + _rel('detcon/*_from-mocov2.py')
-CAMVID = _rel('camvid/rlmoco_*.py') + _rel('camvid/detcon*.py')
+CAMVID = _rel('rlmoco/*_r18-*_camvid.py') + _rel('detcon/*_r18-*_camvid.py')
 TOY_DLV3P = [p for p in TOY if '-dlv3p_' in p]
 
 

@@ -11,10 +11,11 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmselfsup.registry import MODELS
 
+from ssl4dp_mm.benchmarking.small_pretrain import small_pretrain_config
 from ssl4dp_mm.models.backbones import TimmDenseBackbone
-from ssl4dp_mm.utils.small_run import small_pretrain_config, small_seg_config
+from tests._helpers.small_run import small_seg_config
+from tests.checkpoints.timm_checkpoints import DinoV2Replica, DinoV3ConvNeXtReplica, state_of
 from tests.conftest import config_path, load_config, load_tool
-from tests.utils.timm_checkpoints import DinoV2Replica, DinoV3ConvNeXtReplica, state_of
 
 CONFIGS = {
     'selfsup/plmoco/plmoco_vit-s14_1xb16-20e_voc12aug_from-dinov2.py': ('PLMoCo', 14),

@@ -10,10 +10,13 @@ import torch
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
+from ssl4dp_mm.manifest import METHODS as MANIFEST_METHODS
 from tests.conftest import ROOT, config_path, load_config, load_tool, train_few_iters
 
-VIT_DIR = osp.join(ROOT, 'configs', 'selfsup', 'vit')
-ALL = sorted(osp.relpath(p, osp.join(ROOT, 'configs')) for p in glob.glob(f'{VIT_DIR}/*.py'))
+# the ViT/16 configs, each in its method's folder (the DINOv2 ViT-S/14 post-training configs of
+# PLMoCo and DetCon-S are tested with the timm ones)
+ALL = sorted(osp.relpath(p, osp.join(ROOT, 'configs'))
+             for p in glob.glob(osp.join(ROOT, 'configs', 'selfsup', '*', '*_vit-[tsb]16*.py')))
 TOY = [p for p in ALL if p.endswith('_toyscenes.py')]
 # the ViT methods, each w/dec (FCN on the tokens) and w/o dec; MoCo w/o dec only
 METHODS = ('plmoco', 'plmocoplus', 'plsiam', 'prcl', 'detcons', 'detconb')
@@ -26,9 +29,9 @@ def method_of(path: str) -> str:
 
 
 def test_every_method_has_toy_configs_with_and_without_decoder():
-    want = {f'selfsup/vit/{m}_vit-t16{d}_1xb8-300i_toyscenes.py' for m in METHODS
-            for d in ('-fcn', '')}
-    want.add('selfsup/vit/mocodec_vit-t16_1xb8-300i_toyscenes.py')
+    want = {f'selfsup/{MANIFEST_METHODS[m].folder}/{m}_vit-t16{d}_1xb8-300i_toyscenes.py'
+            for m in METHODS for d in ('-fcn', '')}
+    want.add('selfsup/mocodec/mocodec_vit-t16_1xb8-300i_toyscenes.py')
     assert want == set(TOY)
     # CamVid and the DINO-continued reference rows exist for ViT-S/16 (and ViT-B/16 PLMoCo)
     assert len([p for p in ALL if p.endswith('_camvid.py')]) == 14
@@ -104,8 +107,8 @@ def test_camvid_and_reference_configs_match_their_toy_counterparts(cfg_path):
     assert backbone.type == 'mmseg.VisionTransformer' and backbone.patch_size == 16
     assert (backbone.embed_dims, backbone.num_heads) == widths and backbone.num_layers == 12
     assert 'depth' not in backbone  # the ResNet base's keys were replaced, not merged
-    toy = load_config(f'selfsup/vit/{method_of(cfg_path)}_vit-t16'
-                      f'{"-fcn" if "-fcn_" in cfg_path else ""}_1xb8-300i_toyscenes.py')
+    toy = load_config(osp.join(osp.dirname(cfg_path), f'{method_of(cfg_path)}_vit-t16'
+                               f'{"-fcn" if "-fcn_" in cfg_path else ""}_1xb8-300i_toyscenes.py'))
     assert cfg.model.type == toy.model.type
     assert (cfg.model.get('decoder') is None) == (toy.model.get('decoder') is None)
     if cfg.model.get('decoder') is not None:
@@ -121,7 +124,7 @@ def test_camvid_and_reference_configs_match_their_toy_counterparts(cfg_path):
 
 # the CamVid ViT-S configs that benchmarks/camvid_quality.py's `--methods vit` does not run (it runs
 # PLMoCo, DetCon-S and MoCo, w/ and w/o dec): each trains on the real CamVid images here
-CAMVID_EXTRA = [f'selfsup/vit/{m}_vit-s16-fcn_1xb16-120i_camvid.py'
+CAMVID_EXTRA = [f'selfsup/{MANIFEST_METHODS[m].folder}/{m}_vit-s16-fcn_1xb16-120i_camvid.py'
                 for m in ('plmocoplus', 'plsiam', 'prcl', 'detconb')]
 
 

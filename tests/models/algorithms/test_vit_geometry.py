@@ -14,10 +14,10 @@ import torch
 from mmengine.registry import init_default_scope
 from mmselfsup.registry import MODELS
 
+from ssl4dp_mm.checkpoints.vit_layouts import resize_pos_embed
 from ssl4dp_mm.datasets.transforms import RandomFlipWithCoord, RandomResizedCropWithCoord
 from ssl4dp_mm.models.algorithms.encoder_decoder_base import check_token_grid
 from ssl4dp_mm.models.utils import cell_centers, cell_diagonal, match_cells
-from ssl4dp_mm.utils.vit_layouts import resize_pos_embed
 from tests.conftest import load_config
 
 PATCH = 16

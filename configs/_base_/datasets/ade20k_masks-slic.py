@@ -1,0 +1,10 @@
+# As ade20k_masks.py, with SLIC superpixels as regions (RLMoCo): about 64 per image as on VOC,
+# compactness 10, sigma 1; ids drawn once from the regions both views share.
+_base_ = './ade20k_masks.py'
+mask_transform = dict(
+    type='SLICMasks', n_segments=64, compactness=10, sigma=1.0, cache_dir=_base_.mask_cache_dir)
+train_pipeline = [
+    *_base_.load_pipeline, mask_transform, _base_.two_views, _base_.sample_shared_masks,
+    _base_.pack_masks
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -1,0 +1,7 @@
+# FT-10%: all parameters learn on a seeded 10% label split; PASCAL VOC 2012 aug, at the reference
+# schedule. Leaf configs add a model base, the classes and the input size.
+_base_ = [
+    '../datasets/voc12aug_10pct_seg.py',
+    '../schedules/seg_ft10-5k_voc.py',
+    '../seg_runtime.py',
+]

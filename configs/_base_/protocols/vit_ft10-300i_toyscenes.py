@@ -1,0 +1,8 @@
+# FT-10%: all parameters learn on a seeded 10% label split; the embedded toy scenes, with
+# layer-wise lr decay for ViTs (schedules/seg_vit_optim.py). Leaf configs add a model base, the
+# classes and the input size.
+_base_ = [
+    '../datasets/toy_scenes_10pct_seg.py',
+    '../schedules/seg_vit_ft10-300i_toy.py',
+    '../seg_runtime.py',
+]

@@ -1,0 +1,8 @@
+# FT-100%: all parameters learn on every labelled image; CamVid (scaled-down protocol), with
+# layer-wise lr decay for ViTs (schedules/seg_vit_optim.py). Leaf configs add a model base, the
+# classes and the input size.
+_base_ = [
+    '../datasets/camvid_seg.py',
+    '../schedules/seg_vit_ft100-10k_camvid.py',
+    '../seg_runtime.py',
+]

@@ -1,0 +1,152 @@
+"""The config of any row of the run matrix, composed from the manifest: a ``_base_`` list (model,
+dataset, schedule, runtime; :func:`.protocols.seg_bases`, :func:`.pretrain_parts.pretrain_bases`)
+and the few overrides the manifest implies (classes, LP-100%'s frozen model, a decoder swapped in).
+
+Every static leaf the manifest names is this text written out (``tests/manifest/test_compose.py``
+checks their resolved configs are equal); a head, protocol, dataset or backbone without a leaf
+file is composed the same way::
+
+    cfg = compose_seg_config('psp', 'lp', 'ade20k')                # an mmengine Config
+    text = seg_config_text('psp', 'lp', 'ade20k', '../../_base_')  # a leaf, ready to save
+"""
+import os
+import os.path as osp
+import tempfile
+from typing import Optional
+
+from mmengine.config import Config
+
+from ..paths import CONFIG_ROOT
+from .heads import head_of
+from .methods import method_of
+from .pretrain_parts import (BACKBONE_CHANNELS, DECODER_STRIDES, PRETRAIN_BACKBONE, iters_per_epoch,
+                             pretrain_bases, pretrain_stem, recipe_of)
+from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, leaf_config, seg_bases
+
+BASE_DIR = osp.join(CONFIG_ROOT, '_base_')
+# where composed configs are written for the tools that take a file
+COMPOSED_DIR = osp.join(tempfile.gettempdir(), 'ssl4dp_mm_composed')
+
+
+def _bases_text(bases: list, base_dir: str) -> str:
+    lines = ''.join(f"    '{osp.join(base_dir, b)}',\n" for b in bases)
+    return f'_base_ = [\n{lines}]\n'
+
+
+def seg_overrides(protocol: str, dataset: str) -> str:
+    """What a leaf sets beside its bases: the classifier's classes, the input size of the data
+    preprocessor (the dataset's crop) and, for LP-100%, :data:`LINEAR_PROBE_MODEL`."""
+    fields = [f'{k}={v!r}' for k, v in LINEAR_PROBE_MODEL.items()] if protocol == 'lp' else []
+    fields += ['data_preprocessor=dict(size={{_base_.crop_size}})',
+               f'decode_head=dict(num_classes={dataset_of(dataset).num_classes})']
+    return 'model = dict(\n' + ''.join(f'    {f},\n' for f in fields) + ')\n'
+
+
+def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8',
+                    base_dir: str = BASE_DIR) -> str:
+    """The text of the leaf of a head, protocol, dataset and backbone.
+
+    Args:
+        head (str): a name of :data:`HEADS`.
+        protocol (str): ``'ft10'``, ``'lp'`` or ``'ft100'``.
+        dataset (str): a name of :data:`DATASETS`.
+        backbone (str): the backbone tag
+            (``configs/_base_/models/<head folder>_<backbone>_seg.py``). Defaults to ``'r18-d8'``.
+        base_dir (str): the folder the ``_base_`` paths start from: absolute (to load the text
+            from anywhere) or ``'../../_base_'`` (to save it as ``configs/seg/<folder>/...``).
+            Defaults to ``BASE_DIR`` (``configs/_base_``, absolute).
+    """
+    bases = seg_bases(head, protocol, dataset, backbone)  # checks the names
+    title = f'{head_of(head).title} on {backbone}, {PROTOCOLS[protocol]}; ' \
+            f'{dataset_of(dataset).title}'
+    return (f'# {title}: composed from the manifest (ssl4dp_mm/manifest/compose.py)\n' +
+            _bases_text(bases, base_dir) + seg_overrides(protocol, dataset))
+
+
+def pretrain_overrides(method: str, decoder: Optional[str], dataset: str) -> str:
+    """What a pre-training row sets beside its bases: the decoder swapped into the MoCoFCN base
+    (and the projectors' input widths; region ids sampled at the decoder's stride), none at all
+    without decoder (the projectors read the backbone), the backbone's lr multiplier, the
+    DenseCL warm-up hook."""
+    recipe = recipe_of(method)
+    lines = []
+    model = []
+    if decoder is None and recipe.projectors:
+        channels = BACKBONE_CHANNELS[PRETRAIN_BACKBONE]
+        model.append('decoder=None')
+        for key in recipe.projectors:
+            hid = f', hid_channels={channels}' if key == recipe.image_neck else ''
+            model.append(f'{key}=dict(in_channels={channels}{hid})')
+    elif decoder not in (None, 'mocofcn'):
+        model.append(f'decoder=dict(_delete_=True, **_base_.{decoder}_decoder)')
+        model += [f'{key}=dict(in_channels=_base_.decoder_channels.{decoder})'
+                  for key in recipe.projectors]
+    if model:
+        lines.append('model = dict(\n' + ''.join(f'    {m},\n' for m in model) + ')\n')
+    if recipe.masks and decoder in DECODER_STRIDES:
+        lines.append(
+            f'feat_stride = {DECODER_STRIDES[decoder]}\n'
+            'train_dataloader = dict(dataset=dict(pipeline=[\n'
+            "    dict(t, feat_stride=feat_stride) if t['type'] == 'SampleMaskIds' else t\n"
+            '    for t in _base_.train_dataloader.dataset.pipeline\n'
+            ']))\n')
+    if recipe.encoder_lr_mult is not None:
+        lines.append('optim_wrapper = dict(paramwise_cfg=dict(custom_keys={'
+                     f"'backbone': dict(lr_mult={recipe.encoder_lr_mult})}}))\n")
+    if recipe.loss_warmup is not None:
+        start = int(recipe.loss_warmup * iters_per_epoch(dataset))
+        lines.append(f"custom_hooks = [dict(type='DenseCLHook', start_iters={start}), "
+                     '*_base_.custom_hooks]\n')
+    return ''.join(lines)
+
+
+def pretrain_config_text(method: str, decoder: Optional[str], dataset: str,
+                         base_dir: str = BASE_DIR) -> str:
+    """The text of the pre-training config of a row (method, decoder, dataset).
+
+    Args:
+        method (str): a name of :data:`METHODS`.
+        decoder (str, optional): a head name, or ``None`` for w/o dec.
+        dataset (str): a name of :data:`DATASETS` with ``pretrain_images``.
+        base_dir (str): the folder the ``_base_`` paths start from (see
+            :func:`seg_config_text`). Defaults to ``BASE_DIR``.
+    """
+    bases = pretrain_bases(method, decoder, dataset)  # checks the names
+    title = f'{method_of(method).label(decoder)}, {dataset_of(dataset).title}'
+    return (f'# {title}: composed from the manifest (ssl4dp_mm/manifest/compose.py)\n' +
+            _bases_text(bases, base_dir) + pretrain_overrides(method, decoder, dataset))
+
+
+def _write(text: str, rel_path: str) -> str:
+    """Write ``text`` to ``COMPOSED_DIR/rel_path`` (atomically) and return the path."""
+    path = osp.join(COMPOSED_DIR, rel_path)
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    tmp = f'{path}.{os.getpid()}.tmp'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    os.replace(tmp, path)
+    return path
+
+
+def composed_seg_file(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
+    """The composed leaf written to a file named as its static leaf would be (under
+    :data:`COMPOSED_DIR`), for the tools that take a config path."""
+    return _write(seg_config_text(head, protocol, dataset, backbone),
+                  leaf_config(head, protocol, dataset, backbone))
+
+
+def composed_pretrain_file(method: str, decoder: Optional[str], dataset: str) -> str:
+    """The composed pre-training config written to a file (under :data:`COMPOSED_DIR`)."""
+    return _write(pretrain_config_text(method, decoder, dataset),
+                  osp.join('selfsup', method, pretrain_stem(method, decoder, dataset) + '.py'))
+
+
+def compose_seg_config(head: str, protocol: str, dataset: str,
+                       backbone: str = 'r18-d8') -> Config:
+    """The config of a head, protocol, dataset and backbone (see :func:`seg_config_text`)."""
+    return Config.fromfile(composed_seg_file(head, protocol, dataset, backbone))
+
+
+def compose_pretrain_config(method: str, decoder: Optional[str], dataset: str) -> Config:
+    """The pre-training config of a row (see :func:`pretrain_config_text`)."""
+    return Config.fromfile(composed_pretrain_file(method, decoder, dataset))

@@ -1,0 +1,153 @@
+"""ssl4dp_mm/manifest/compose.py: every static leaf the manifest names is its composition written
+out (equal resolved configs), and tools/reproduce.py prints and writes composed configs.
+
+No leaf carries anything beyond its composition, so no leaf is listed as an exception. The leaves
+of ``configs/seg/`` the manifest cannot name (a dataset it does not list such as CamVid-half, the
+encoder-lr and linear-decoder variants) are not composed.
+"""
+import copy
+import functools
+import glob
+import json
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from ssl4dp_mm.manifest import (DATASETS, HEADS, PROTOCOLS, all_pretrain_rows,
+                                compose_pretrain_config, compose_seg_config, leaf_config,
+                                pretrain_config, pretrain_config_text, seg_config_text)
+from tests.conftest import config_path, load_tool
+
+
+def static_seg_leaves():
+    """Every (head, protocol, dataset, backbone) whose leaf is a file in ``configs/seg/``."""
+    found = []
+    for head, h in HEADS.items():
+        for protocol in PROTOCOLS:
+            for dataset, ds in DATASETS.items():
+                tail = f'_{protocol}-{ds.iters[protocol]}_{ds.suffix}.py'
+                for path in glob.glob(config_path('seg', h.folder, f'{h.folder}_*{tail}')):
+                    backbone = osp.basename(path)[len(h.folder) + 1:-len(tail)]
+                    if osp.isfile(config_path(leaf_config(head, protocol, dataset, backbone))):
+                        found.append((head, protocol, dataset, backbone))
+    return sorted(found)
+
+
+SEG_LEAVES = static_seg_leaves()
+PRETRAIN_ROWS = all_pretrain_rows()
+
+
+@pytest.fixture(scope='module', autouse=True)
+def parsed_bases_once():
+    """Parse each base file once for the whole module (mmengine re-reads every base, and every
+    ``mmseg::`` name scans MMSeg's 159 metafiles, for each of the ~600 loads here): both sides of
+    every comparison load through the same cache, and a cached parse is returned as a deep copy."""
+    import mmengine.config.config as mm_config
+    file2dict, external = mm_config.Config._file2dict, mm_config._get_external_cfg_path
+    memo = {}
+
+    def cached_file2dict(filename, *args, **kwargs):
+        if f'{osp.sep}_base_{osp.sep}' not in filename and '.mim' not in filename:
+            return file2dict(filename, *args, **kwargs)
+        key = (filename, args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = file2dict(filename, *args, **kwargs)
+        return copy.deepcopy(memo[key])
+
+    @functools.lru_cache(maxsize=None)
+    def external_or_error(package_path, cfg_file):
+        try:
+            return external(package_path, cfg_file), None
+        except ValueError as err:  # a base without metafile: mmengine falls back on this
+            return None, err
+
+    def cached_external(package_path, cfg_file):
+        path, err = external_or_error(package_path, cfg_file)
+        if err is not None:
+            raise err
+        return path
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(mm_config.Config, '_file2dict', staticmethod(cached_file2dict))
+        mp.setattr(mm_config, '_get_external_cfg_path', cached_external)
+        yield
+
+
+def resolved(cfg: Config) -> str:
+    return json.dumps(cfg.to_dict(), sort_keys=True, default=repr)
+
+
+def test_the_walk_found_the_leaves():
+    heads = {h for h, *_ in SEG_LEAVES}
+    datasets = {d for _, _, d, _ in SEG_LEAVES}
+    backbones = {b for *_, b in SEG_LEAVES}
+    assert heads == set(HEADS) and {'toy', 'camvid', 'voc', 'cityscapes'} <= datasets
+    assert {'r18-d8', 'r50b-d8', 'r50b-d16'} <= backbones and len(SEG_LEAVES) >= 144
+    assert len(PRETRAIN_ROWS) >= 148
+
+
+@pytest.mark.parametrize('head,protocol,dataset,backbone', SEG_LEAVES,
+                         ids=['-'.join(leaf) for leaf in SEG_LEAVES])
+def test_seg_leaf_is_its_composition(head, protocol, dataset, backbone):
+    leaf = Config.fromfile(config_path(leaf_config(head, protocol, dataset, backbone)))
+    assert resolved(compose_seg_config(head, protocol, dataset, backbone)) == resolved(leaf)
+
+
+@pytest.mark.parametrize('method,decoder,dataset', PRETRAIN_ROWS,
+                         ids=[f'{m}-{d}-{ds}' for m, d, ds in PRETRAIN_ROWS])
+def test_pretrain_leaf_is_its_composition(method, decoder, dataset):
+    leaf = Config.fromfile(config_path(pretrain_config(method, decoder, dataset)))
+    assert resolved(compose_pretrain_config(method, decoder, dataset)) == resolved(leaf)
+
+
+def test_composed_leaf_text():
+    text = seg_config_text('psp', 'lp', 'voc', 'r50b-d8', '../../_base_')
+    assert "    '../../_base_/models/pspnet_r50b-d8_seg.py',\n" in text
+    assert "    '../../_base_/protocols/lp-3k_voc12aug.py',\n" in text
+    assert "type='FrozenEncoderDecoder'" in text and 'num_classes=21' in text
+    ft = seg_config_text('psp', 'ft10', 'cityscapes')
+    assert 'FrozenEncoderDecoder' not in ft and 'num_classes=19' in ft
+    assert 'protocols/ft10-15k_cityscapes.py' in ft
+    # DenseCL's warm-up, 0.2 epoch: VOC 661 iterations per epoch -> 132, Cityscapes 185 -> 37
+    assert 'start_iters=132' in pretrain_config_text('densecl', None, 'voc')
+    assert 'start_iters=37' in pretrain_config_text('densecl', None, 'cityscapes')
+
+
+@pytest.mark.parametrize('call,message', [
+    (lambda: seg_config_text('unet', 'lp', 'voc'), "unknown head 'unet'"),
+    (lambda: seg_config_text('psp', 'ft50', 'voc'), "unknown protocol 'ft50'"),
+    (lambda: seg_config_text('psp', 'lp', 'coco'), "unknown dataset 'coco'"),
+    (lambda: pretrain_config_text('plsiam', None, 'voc'), 'plsiam has no reference config'),
+    (lambda: pretrain_config_text('plmoco', 'mocofcn', 'toy'), "'toy' has no pre-training"),
+])
+def test_unknown_parts_are_refused_by_name(call, message):
+    with pytest.raises(KeyError, match=message):
+        call()
+
+
+def test_reproduce_prints_and_writes_a_composed_seg_leaf(capsys, tmp_path):
+    out = str(tmp_path / 'leaf.py')
+    load_tool('reproduce').main(['--seg', 'aspp', 'ft100', 'ade20k', '--backbone', 'r50b-d8',
+                                 '--write-config', out])
+    assert capsys.readouterr().out == seg_config_text('aspp', 'ft100', 'ade20k', 'r50b-d8',
+                                                      '../../_base_')
+    written = Config.fromfile(out)
+    assert written.model.decode_head.num_classes == 150 and written.model.backbone.depth == 50
+    assert written.train_cfg.max_iters == 80000
+
+
+def test_reproduce_prints_and_writes_a_composed_pretrain_row(capsys, tmp_path):
+    out = str(tmp_path / 'row.py')
+    load_tool('reproduce').main(['--pretrain', 'plmoco', 'none', 'ade20k', '--write-config', out])
+    assert capsys.readouterr().out == pretrain_config_text('plmoco', None, 'ade20k',
+                                                           '../../_base_')
+    written = Config.fromfile(out)
+    assert written.model.decoder is None and written.model.neck.in_channels == 2048
+    assert written.train_dataloader.dataset.data_prefix.img_path == 'images/training'
+
+
+def test_reproduce_refuses_an_unknown_part(capsys):
+    with pytest.raises(SystemExit) as err:
+        load_tool('reproduce').main(['--seg', 'psp', 'lp', 'coco'])
+    assert err.value.code == 2 and "unknown dataset 'coco'" in capsys.readouterr().err
