@@ -3,14 +3,18 @@ row of the run matrix, from the manifest (ssl4dp_mm/manifest).
 
     python tools/reproduce.py --list
     python tools/reproduce.py ROW [--write-config OUT]
-    python tools/reproduce.py --pretrain METHOD DECODER DATASET [--write-config OUT]
-    python tools/reproduce.py --seg HEAD PROTOCOL DATASET [--backbone B] [--write-config OUT]
+    python tools/reproduce.py --pretrain METHOD DECODER DATASET [--epochs N] [--start mocov2-200e]
+        [--write-config OUT]
+    python tools/reproduce.py --seg HEAD PROTOCOL DATASET [--backbone B] [--decay poly]
+        [--write-config OUT]
     python tools/reproduce.py --write-docs [PATH]
 
 ROW is ``<dataset>/<method>[-<decoder>]``: ``voc/plmoco-mocofcn`` (PLMoCo w/dec, MoCoFCN),
 ``cityscapes/mocodec`` (MoCo, no decoder); ``--list`` prints every id. For a ROW it prints its
 pre-training config and the commands, ready to run from the repository root: pre-train, then
 ``tools/evaluate.py`` with each of the row's heads, then ``tools/analysis/results_table.py``.
+The draft report's rows are ``draft/<name>`` (its FT-100% decays per head, random init at 160k
+poly, MoCo v2 200 epochs as a starting point, PLMoCo for 50 and 200 VOC epochs).
 
 ``--pretrain`` (DECODER ``none`` for w/o dec; any dataset with a pre-training list, e.g.
 ``ade20k``) and ``--seg`` (any head, protocol, dataset and backbone) print the config composed
@@ -39,6 +43,12 @@ def parse_args(argv=None):
                         help='print the composed segmentation leaf of a head, protocol, dataset')
     parser.add_argument('--backbone', default='r18-d8',
                         help='the backbone of --seg (default: r18-d8)')
+    parser.add_argument('--decay', help="--seg with one of the draft report's schedules "
+                        '(linear, step, cosine, poly, poly-160k; FT-100%% on VOC)')
+    parser.add_argument('--epochs', type=int, help='--pretrain for this many epochs')
+    parser.add_argument('--start', default='mocov2',
+                        help="--pretrain continued from this checkpoint's schedule (mocov2: "
+                        'MoCo v2 800 epochs, mocov2-200e)')
     parser.add_argument('--write-config', metavar='OUT', help='write the resolved config')
     parser.add_argument('--write-docs', metavar='PATH', nargs='?', const='docs/reproduce.md',
                         help='write docs/reproduce.md (or PATH) from the manifest and exit')
@@ -60,20 +70,24 @@ def composed(parser, args):
         if args.pretrain:
             method, decoder, dataset = args.pretrain
             decoder = None if decoder.lower() == 'none' else decoder
-            text = pretrain_config_text(method, decoder, dataset, LEAF_BASE_DIR)
-            return text, lambda: compose_pretrain_config(method, decoder, dataset)
+            text = pretrain_config_text(method, decoder, dataset, LEAF_BASE_DIR, args.epochs,
+                                        args.start)
+            return text, lambda: compose_pretrain_config(method, decoder, dataset, args.epochs,
+                                                         args.start)
         head, protocol, dataset = args.seg
-        text = seg_config_text(head, protocol, dataset, args.backbone, LEAF_BASE_DIR)
-        return text, lambda: compose_seg_config(head, protocol, dataset, args.backbone)
+        text = seg_config_text(head, protocol, dataset, args.backbone, LEAF_BASE_DIR, args.decay)
+        return text, lambda: compose_seg_config(head, protocol, dataset, args.backbone,
+                                                args.decay)
     except KeyError as err:
         parser.error(err.args[0])
 
 
 def main(argv=None):
     parser, args = parse_args(argv)
-    from ssl4dp_mm.manifest import REFERENCE_DATA, reference_row, reference_rows, row_commands
+    from ssl4dp_mm.manifest import (DRAFT_ROWS, REFERENCE_DATA, draft_commands, draft_row,
+                                    reference_row, reference_rows, row_commands)
     if args.list:
-        print('\n'.join(row.id for row in reference_rows()))
+        print('\n'.join([row.id for row in reference_rows()] + [row.id for row in DRAFT_ROWS]))
         return
     if args.write_docs:
         from ssl4dp_mm.manifest.reproduce_doc import render_reproduce
@@ -88,6 +102,14 @@ def main(argv=None):
         if args.write_config:
             load().dump(args.write_config)
             print(f'# wrote {args.write_config}', file=sys.stderr)
+        return
+    if args.row.startswith('draft/'):
+        try:
+            row = draft_row(args.row)
+        except KeyError as err:
+            parser.error(f'{err.args[0]} (--list prints every row)')
+        print(f'# {row.id}: {row.label}, VOC 2012 aug (the draft report)')
+        print('\n'.join(draft_commands(row)))
         return
     try:
         row = reference_row(args.row)

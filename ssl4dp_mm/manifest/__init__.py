@@ -9,6 +9,8 @@ from .commands import (EVAL_WORK_DIR, by_hand_commands, evaluate_commands, row_c
                        table_command, train_command)
 from .compose import (compose_pretrain_config, compose_seg_config, composed_pretrain_file,
                       composed_seg_file, pretrain_config_text, seg_config_text)
+from .draft_rows import (DRAFT_ROWS, SEG_SCHEDULES, DraftRow, draft_checkpoint, draft_commands,
+                         draft_row)
 from .heads import HEADS, Head, head_of
 from .methods import METHODS, REPORT_DECODERS, Method, method_of
 from .pretrain_parts import (PRETRAIN_RECIPES, PretrainRecipe, pretrain_bases, pretrain_epochs,
@@ -28,5 +30,6 @@ __all__ = [
     'reference_row', 'reference_rows', 'seg_config', 'EVAL_WORK_DIR', 'train_command',
     'evaluate_commands', 'table_command', 'row_commands', 'by_hand_commands',
     'compose_seg_config', 'compose_pretrain_config', 'composed_seg_file',
-    'composed_pretrain_file', 'seg_config_text', 'pretrain_config_text'
+    'composed_pretrain_file', 'seg_config_text', 'pretrain_config_text', 'DRAFT_ROWS',
+    'SEG_SCHEDULES', 'DraftRow', 'draft_row', 'draft_checkpoint', 'draft_commands'
 ]

@@ -9,7 +9,6 @@ file is composed the same way::
     cfg = compose_seg_config('psp', 'lp', 'ade20k')                # an mmengine Config
     text = seg_config_text('psp', 'lp', 'ade20k', '../../_base_')  # a leaf, ready to save
 """
-import os
 import os.path as osp
 import tempfile
 from typing import Optional
@@ -17,10 +16,12 @@ from typing import Optional
 from mmengine.config import Config
 
 from ..paths import CONFIG_ROOT
+from ..utils.atomic_files import write_atomic
+from .draft_rows import decay_bases
 from .heads import head_of
 from .methods import method_of
-from .pretrain_parts import (BACKBONE_CHANNELS, DECODER_STRIDES, PRETRAIN_BACKBONE, iters_per_epoch,
-                             pretrain_bases, pretrain_stem, recipe_of)
+from .pretrain_parts import (BACKBONE_CHANNELS, DECODER_STRIDES, PRETRAIN_BACKBONE, PRETRAIN_FROM,
+                             iters_per_epoch, pretrain_bases, pretrain_stem, recipe_of)
 from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, leaf_config, seg_bases
 
 BASE_DIR = osp.join(CONFIG_ROOT, '_base_')
@@ -43,7 +44,7 @@ def seg_overrides(protocol: str, dataset: str) -> str:
 
 
 def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8',
-                    base_dir: str = BASE_DIR) -> str:
+                    base_dir: str = BASE_DIR, decay: Optional[str] = None) -> str:
     """The text of the leaf of a head, protocol, dataset and backbone.
 
     Args:
@@ -55,10 +56,16 @@ def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18
         base_dir (str): the folder the ``_base_`` paths start from: absolute (to load the text
             from anywhere) or ``'../../_base_'`` (to save it as ``configs/seg/<folder>/...``).
             Defaults to ``BASE_DIR`` (``configs/_base_``, absolute).
+        decay (str, optional): one of the draft report's schedules
+            (:data:`.draft_rows.SEG_SCHEDULES`, FT-100% on VOC only) in place of the protocol's.
+            Defaults to None.
     """
-    bases = seg_bases(head, protocol, dataset, backbone)  # checks the names
-    title = f'{head_of(head).title} on {backbone}, {PROTOCOLS[protocol]}; ' \
-            f'{dataset_of(dataset).title}'
+    if decay is None:
+        bases = seg_bases(head, protocol, dataset, backbone)  # checks the names
+    else:
+        bases = decay_bases(head, protocol, dataset, backbone, decay)
+    title = f'{head_of(head).title} on {backbone}, {PROTOCOLS[protocol]}' + \
+        (f' ({decay} decay)' if decay else '') + f'; {dataset_of(dataset).title}'
     return (f'# {title}: composed from the manifest (ssl4dp_mm/manifest/compose.py)\n' +
             _bases_text(bases, base_dir) + seg_overrides(protocol, dataset))
 
@@ -101,7 +108,8 @@ def pretrain_overrides(method: str, decoder: Optional[str], dataset: str) -> str
 
 
 def pretrain_config_text(method: str, decoder: Optional[str], dataset: str,
-                         base_dir: str = BASE_DIR) -> str:
+                         base_dir: str = BASE_DIR, epochs: Optional[int] = None,
+                         start: str = PRETRAIN_FROM) -> str:
     """The text of the pre-training config of a row (method, decoder, dataset).
 
     Args:
@@ -110,8 +118,11 @@ def pretrain_config_text(method: str, decoder: Optional[str], dataset: str,
         dataset (str): a name of :data:`DATASETS` with ``pretrain_images``.
         base_dir (str): the folder the ``_base_`` paths start from (see
             :func:`seg_config_text`). Defaults to ``BASE_DIR``.
+        epochs (int, optional): pre-training epochs (:func:`.pretrain_parts.pretrain_bases`).
+            Defaults to None (the reference tables').
+        start (str): the checkpoint it continues from. Defaults to ``PRETRAIN_FROM``.
     """
-    bases = pretrain_bases(method, decoder, dataset)  # checks the names
+    bases = pretrain_bases(method, decoder, dataset, epochs, start)  # checks the names
     title = f'{method_of(method).label(decoder)}, {dataset_of(dataset).title}'
     return (f'# {title}: composed from the manifest (ssl4dp_mm/manifest/compose.py)\n' +
             _bases_text(bases, base_dir) + pretrain_overrides(method, decoder, dataset))
@@ -120,33 +131,38 @@ def pretrain_config_text(method: str, decoder: Optional[str], dataset: str,
 def _write(text: str, rel_path: str) -> str:
     """Write ``text`` to ``COMPOSED_DIR/rel_path`` (atomically) and return the path."""
     path = osp.join(COMPOSED_DIR, rel_path)
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text)
     return path
 
 
-def composed_seg_file(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
+def composed_seg_file(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8',
+                      decay: Optional[str] = None) -> str:
     """The composed leaf written to a file named as its static leaf would be (under
-    :data:`COMPOSED_DIR`), for the tools that take a config path."""
-    return _write(seg_config_text(head, protocol, dataset, backbone),
-                  leaf_config(head, protocol, dataset, backbone))
+    :data:`COMPOSED_DIR`; ``-<decay>`` after the stem with a draft schedule), for the tools that
+    take a config path."""
+    rel = leaf_config(head, protocol, dataset, backbone)
+    if decay:
+        rel = rel.replace(f'_{dataset_of(dataset).suffix}.py',
+                          f'-{decay}_{dataset_of(dataset).suffix}.py')
+    return _write(seg_config_text(head, protocol, dataset, backbone, decay=decay), rel)
 
 
-def composed_pretrain_file(method: str, decoder: Optional[str], dataset: str) -> str:
+def composed_pretrain_file(method: str, decoder: Optional[str], dataset: str,
+                           epochs: Optional[int] = None, start: str = PRETRAIN_FROM) -> str:
     """The composed pre-training config written to a file (under :data:`COMPOSED_DIR`)."""
-    return _write(pretrain_config_text(method, decoder, dataset),
-                  osp.join('selfsup', method, pretrain_stem(method, decoder, dataset) + '.py'))
+    stem = pretrain_stem(method, decoder, dataset, epochs, start)
+    return _write(pretrain_config_text(method, decoder, dataset, epochs=epochs, start=start),
+                  osp.join('selfsup', method, stem + '.py'))
 
 
-def compose_seg_config(head: str, protocol: str, dataset: str,
-                       backbone: str = 'r18-d8') -> Config:
+def compose_seg_config(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8',
+                       decay: Optional[str] = None) -> Config:
     """The config of a head, protocol, dataset and backbone (see :func:`seg_config_text`)."""
-    return Config.fromfile(composed_seg_file(head, protocol, dataset, backbone))
+    return Config.fromfile(composed_seg_file(head, protocol, dataset, backbone, decay))
 
 
-def compose_pretrain_config(method: str, decoder: Optional[str], dataset: str) -> Config:
+def compose_pretrain_config(method: str, decoder: Optional[str], dataset: str,
+                            epochs: Optional[int] = None,
+                            start: str = PRETRAIN_FROM) -> Config:
     """The pre-training config of a row (see :func:`pretrain_config_text`)."""
-    return Config.fromfile(composed_pretrain_file(method, decoder, dataset))
+    return Config.fromfile(composed_pretrain_file(method, decoder, dataset, epochs, start))

@@ -7,9 +7,12 @@ A row (method, decoder, dataset) at the reference scale is a plain-stem dilated 
 list of :func:`pretrain_bases` and the overrides :mod:`.compose` writes from a
 :class:`PretrainRecipe`.
 """
+import os
+import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
+from ..paths import CONFIG_ROOT
 from .methods import method_of
 from .protocols import dataset_of
 
@@ -114,16 +117,34 @@ def check_row(method: str, decoder: Optional[str]) -> None:
                        f'{decoder or "(w/o dec)"}; it has: {has}')
 
 
-def pretrain_stem(method: str, decoder: Optional[str], dataset: str) -> str:
-    """The file stem of a row's config (``plmoco_r50b-d8-mocofcn_1xb16-20e_voc12aug_from-mocov2``).
-    """
+def pretrain_stem(method: str, decoder: Optional[str], dataset: str,
+                  epochs: Optional[int] = None, start: str = PRETRAIN_FROM) -> str:
+    """The file stem of a row's config (``plmoco_r50b-d8-mocofcn_1xb16-20e_voc12aug_from-mocov2``);
+    ``epochs`` and ``start`` as in :func:`pretrain_bases`."""
     dec = f'-{decoder}' if decoder else ''
-    epochs = pretrain_epochs(method, dataset)
+    epochs = epochs or pretrain_epochs(method, dataset)
     return (f'{method}_{PRETRAIN_BACKBONE}{dec}_1xb{PRETRAIN_BATCH}-{epochs}e_'
-            f'{dataset_of(dataset).suffix}_from-{PRETRAIN_FROM}')
+            f'{dataset_of(dataset).suffix}_from-{start}')
 
 
-def pretrain_bases(method: str, decoder: Optional[str], dataset: str) -> list:
+def pretrain_schedule(epochs: int, start: str = PRETRAIN_FROM) -> str:
+    """The schedule base of ``epochs`` continued from ``start``, relative to ``configs/_base_/``
+    (``schedules/selfsup_sgd_cos_<epochs>e_from-<start>.py``).
+
+    Raises:
+        KeyError: if no such schedule base exists (the message lists the ones that do).
+    """
+    name = f'schedules/selfsup_sgd_cos_{epochs}e_from-{start}.py'
+    if not osp.isfile(osp.join(CONFIG_ROOT, '_base_', name)):
+        known = sorted(f for f in os.listdir(osp.join(CONFIG_ROOT, '_base_', 'schedules'))
+                       if f.startswith('selfsup_sgd_cos_') and '_from-' in f)
+        raise KeyError(f'no pre-training schedule {name} for {epochs} epochs from {start}; '
+                       f'there are: {", ".join(known)}')
+    return name
+
+
+def pretrain_bases(method: str, decoder: Optional[str], dataset: str,
+                   epochs: Optional[int] = None, start: str = PRETRAIN_FROM) -> list:
     """The ``_base_`` list of a row, relative to ``configs/_base_/``: model, dataset, schedule,
     runtime.
 
@@ -131,12 +152,17 @@ def pretrain_bases(method: str, decoder: Optional[str], dataset: str) -> list:
         method (str): a name of :data:`METHODS`.
         decoder (str, optional): a head name, or ``None`` for w/o dec.
         dataset (str): a name of :data:`DATASETS` with ``pretrain_images``.
+        epochs (int, optional): pre-training epochs. Defaults to None (the reference tables',
+            :func:`pretrain_epochs`).
+        start (str): the checkpoint it continues from, as the schedule bases name it
+            (``'mocov2'``: MoCo v2 800 epochs, ``'mocov2-200e'``). Defaults to
+            :data:`PRETRAIN_FROM`.
     """
     check_row(method, decoder)
     iters_per_epoch(dataset)  # a dataset with a pre-training list
     recipe = recipe_of(method)
     with_decoders = any(method_of(method).decoders)
     model = f'{recipe.model}_{PRETRAIN_BACKBONE}' + ('-mocofcn' if with_decoders else '')
-    schedule = f'selfsup_sgd_cos_{pretrain_epochs(method, dataset)}e_from-{PRETRAIN_FROM}'
+    schedule = pretrain_schedule(epochs or pretrain_epochs(method, dataset), start)
     return [f'models/{model}.py', f'datasets/{dataset_of(dataset).base}_{recipe.data}.py',
-            f'schedules/{schedule}.py', 'selfsup_runtime.py']
+            schedule, 'selfsup_runtime.py']

@@ -4,7 +4,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from ssl4dp_mm.manifest import reference_row, reference_rows, row_commands
+from ssl4dp_mm.manifest import DRAFT_ROWS, reference_row, reference_rows, row_commands
 from ssl4dp_mm.manifest.reproduce_doc import render_reproduce
 from tests.conftest import ROOT, load_tool
 
@@ -14,8 +14,9 @@ REPRODUCE = load_tool('reproduce')
 def test_list_prints_every_row_id(capsys):
     REPRODUCE.main(['--list'])
     ids = capsys.readouterr().out.split()
-    assert ids == [r.id for r in reference_rows()]
+    assert ids == [r.id for r in reference_rows()] + [r.id for r in DRAFT_ROWS]
     assert 'voc/plmoco-mocofcn' in ids and 'cityscapes/plr-psp256' in ids
+    assert 'draft/plmoco-mocofcn-200e' in ids
 
 
 def test_row_prints_its_config_and_commands(capsys, tmp_path):
