@@ -72,6 +72,23 @@ def small_pretrain_config(cfg: Config, data_root: str, init_checkpoint: str, wor
             cfg.model[key] = queue
     cfg.optim_wrapper.paramwise_cfg.init_checkpoint = init_checkpoint
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters)
+    return small_run_settings(cfg, work_dir, iters, batch)
+
+
+def small_run_settings(cfg: Config, work_dir: str, iters: int, batch: int) -> Config:
+    """What every cut-down run sets: the batch, a log line and one checkpoint per run, the work
+    dir, and an experiment (and visualizer) name of its own (MMEngine shares visualizers by
+    name, so two Runners in one process need two names).
+
+    Args:
+        cfg (Config): The config (changed in place and returned).
+        work_dir (str): Work dir.
+        iters (int): Training iterations (the checkpoint interval).
+        batch (int): Batch size.
+
+    Returns:
+        Config: ``cfg``.
+    """
     cfg.merge_from_dict({
         'train_dataloader.batch_size': batch,
         'default_hooks.logger.interval': 1,
@@ -80,6 +97,5 @@ def small_pretrain_config(cfg: Config, data_root: str, init_checkpoint: str, wor
     cfg.work_dir = work_dir
     cfg.experiment_name = f'test_{osp.basename(work_dir)}'
     if cfg.get('visualizer'):
-        # one visualizer per Runner (mmengine shares by name)
         cfg.visualizer.name = cfg.experiment_name
     return cfg

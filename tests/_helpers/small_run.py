@@ -6,12 +6,11 @@ the leaf. The pre-training counterpart is library code
 (:func:`ssl4dp_mm.benchmarking.small_pretrain.small_pretrain_config`), since the cost benchmark
 uses it too.
 """
-import os.path as osp
 from typing import Optional, Tuple
 
 from mmengine.config import Config
 
-from ssl4dp_mm.benchmarking.small_pretrain import walk_dicts
+from ssl4dp_mm.benchmarking.small_pretrain import small_run_settings, walk_dicts
 from ssl4dp_mm.evaluation.trained_config import dataset_parts
 
 
@@ -59,13 +58,4 @@ def small_seg_config(cfg: Config, data_root: str, load_from: Optional[str], work
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.param_scheduler = [dict(s, T_max=iters, end=iters) if 'T_max' in s else s
                            for s in cfg.get('param_scheduler') or []]
-    cfg.merge_from_dict({
-        'train_dataloader.batch_size': batch,
-        'default_hooks.logger.interval': 1,
-        'default_hooks.checkpoint.interval': iters,
-    })
-    cfg.work_dir = work_dir
-    cfg.experiment_name = f'test_{osp.basename(work_dir)}'
-    if cfg.get('visualizer'):
-        cfg.visualizer.name = cfg.experiment_name
-    return cfg
+    return small_run_settings(cfg, work_dir, iters, batch)
