@@ -162,6 +162,23 @@ def _dinov3_qkv_bias(state: Dict[str, torch.Tensor], ref: Dict[str, torch.Tensor
     return state
 
 
+def _check_rope(state: Dict[str, torch.Tensor], model: nn.Module, name: str,
+                source: str) -> None:
+    """The checkpoint's RoPE periods (``rope_embed.periods``: not learned, so timm recomputes
+    them and drops the file's) must be the model's own, or every attention layer would rotate
+    by other angles than the ones it was trained with."""
+    key = 'rope_embed.periods'
+    own = dict(model.named_buffers()).get('rope.periods')
+    if key not in state or own is None:
+        return
+    got = state[key].float().flatten()
+    if got.shape != own.shape or not torch.allclose(got, own.float().cpu(), rtol=1e-4):
+        raise ValueError(f'{source} (dinov3 layout): {key!r} {got[:4].tolist()}... differs from '
+                         f'the RoPE periods of {name} {own[:4].tolist()}...: the model must use '
+                         "the checkpoint's RoPE base / min-max periods (timm's rope_temperature "
+                         'and rope settings of that model_name)')
+
+
 def _filter_fn(model: nn.Module):
     """The ``checkpoint_filter_fn`` of the timm module that defines ``model``'s class, if any."""
     return getattr(sys.modules.get(type(model).__module__), 'checkpoint_filter_fn', None)
@@ -201,6 +218,7 @@ def to_timm_state(state_dict: Dict[str, torch.Tensor],
     ref = reference.state_dict()
     _check_before_renaming(state, ref, layout, name, source)
     if layout == 'dinov3':
+        _check_rope(state, model, name, source)
         state = _dinov3_qkv_bias(state, ref, name, source)
     filter_fn = _filter_fn(reference)
     if filter_fn is not None:

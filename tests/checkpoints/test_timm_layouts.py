@@ -86,15 +86,35 @@ def dinov3_expected(ckpt, with_bias, depth=2, dim=48):
     return out
 
 
-def test_dinov3_vit_loads_key_for_key(tmp_path):
-    ckpt = state_of(DinoV3Replica(), seed=3)
+def test_dinov3_vit_loads_key_for_key_and_computes_the_official_map(tmp_path):
+    replica = DinoV3Replica()
+    ckpt = state_of(replica, seed=3)
     assert {'rope_embed.periods', 'blocks.0.attn.qkv.bias_mask', 'mask_token'} <= set(ckpt)
     model = backbone('vit_small_patch16_dinov3_qkvb', **VIT)
     layout, loaded = load(model, ckpt, tmp_path)
     assert layout == 'dinov3'
     assert_all_from(loaded, dinov3_expected(ckpt, with_bias=True))
-    (out, ) = model(torch.randn(1, 3, 64, 96))  # RoPE at any grid; registers dropped
-    assert out.shape == (1, 48, 4, 6)
+    replica.load_state_dict(ckpt)
+    model.eval()
+    for size in ((64, 96), (112, 112)):  # RoPE at any grid; storage tokens dropped
+        x = torch.randn(2, 3, *size)
+        with torch.no_grad():
+            (ours, ) = model(x)
+            want = replica.patch_tokens(x)  # 2x48x(H/16)x(W/16)
+        assert ours.shape == want.shape == (2, 48, size[0] // 16, size[1] // 16)
+        torch.testing.assert_close(ours, want, rtol=1e-4, atol=1e-5)
+    # the map depends on the angles: periods of another RoPE base change it
+    with torch.no_grad():
+        replica.rope_embed.periods.mul_(2)
+        assert not torch.allclose(model(x)[0], replica.patch_tokens(x), atol=1e-5)
+
+
+def test_dinov3_rope_periods_that_do_not_fit_are_refused(tmp_path):
+    ckpt = state_of(DinoV3Replica(), seed=6)
+    ckpt['rope_embed.periods'] = ckpt['rope_embed.periods'] * 2  # another RoPE base
+    with pytest.raises(ValueError, match=r"'rope_embed\.periods' .* differs from the RoPE "
+                       r'periods'):
+        load(backbone('vit_small_patch16_dinov3_qkvb', **VIT), ckpt, tmp_path)
 
 
 def test_dinov3_zero_qv_bias_loads_into_the_model_without_one(tmp_path):

@@ -5,8 +5,9 @@ names and shapes of the released files: facebookresearch/dinov2 ``DinoVisionTran
 ``dinov2_vits14[_reg]``), facebookresearch/dinov3 ``DinoVisionTransformer`` (hub ``dinov3_vits16``:
 ``storage_tokens``, ``rope_embed.periods``, ``LinearKMaskedBias`` qkv with ``bias_mask``) and
 ``ConvNeXt`` (``downsample_layers``, ``stages``, ``norm`` registered twice, also as ``norms.3``).
-The DINOv2 and ConvNeXt replicas also run the official forward (patch tokens after the final norm),
-an independent reference for the timm models that load their weights. All weights are random and
+The replicas also run the official forward (patch tokens after the final norm; DINOv3's with RoPE,
+checked once against facebookresearch/dinov3's own module: identical outputs), an independent
+reference for the timm models that load their weights. All weights are random and
 distinct, so a loaded tensor can be traced back to the file.
 """
 import math
@@ -134,15 +135,51 @@ class DinoV2Replica(nn.Module):
 
 
 class _Rope(nn.Module):
+    """DINOv3's ``RopePositionEmbedding`` at inference (base 100, coordinates normalised per axis
+    to [-1, 1] at the patch centres)."""
 
-    def __init__(self, head_dim: int) -> None:
+    def __init__(self, head_dim: int, base: float = 100.0) -> None:
         super().__init__()
-        self.register_buffer('periods', torch.arange(1, head_dim // 4 + 1, dtype=torch.float32))
+        quarter = head_dim // 4
+        self.register_buffer('periods', base**(2 * torch.arange(quarter) / (head_dim // 2)))
+
+    def forward(self, h: int, w: int):
+        """(sin, cos), each (h*w)x(head_dim)."""
+        ys = torch.arange(0.5, h) / h
+        xs = torch.arange(0.5, w) / w
+        coords = torch.stack(torch.meshgrid(ys, xs, indexing='ij'), dim=-1).flatten(0, 1)
+        coords = 2 * coords - 1  # (h*w)x2
+        angles = 2 * math.pi * coords[:, :, None] / self.periods  # (h*w)x2x(head_dim/4)
+        angles = angles.flatten(1).tile(2)  # (h*w)x(head_dim)
+        return torch.sin(angles), torch.cos(angles)
+
+
+def _rope_apply(x: torch.Tensor, sin: torch.Tensor, cos: torch.Tensor) -> torch.Tensor:
+    """Rotate each half-split pair of channels of ``x`` (...x(h*w)xD) by the angles."""
+    x1, x2 = x.chunk(2, dim=-1)
+    return x * cos + torch.cat([-x2, x1], dim=-1) * sin
+
+
+def _dinov3_block(block: '_Block', x: torch.Tensor, rope, prefix: int) -> torch.Tensor:
+    """One DINOv3 block: attention with the masked k bias and RoPE on the patch tokens only."""
+    attn = block.attn
+    b, n, c = x.shape
+    y = block.norm1(x)
+    bias = attn.qkv.bias * attn.qkv.bias_mask
+    qkv = F.linear(y, attn.qkv.weight, bias).reshape(b, n, 3, attn.heads, c // attn.heads)
+    q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each BxHxNxD
+    sin, cos = rope
+    q = torch.cat([q[:, :, :prefix], _rope_apply(q[:, :, prefix:], sin, cos)], dim=2)
+    k = torch.cat([k[:, :, :prefix], _rope_apply(k[:, :, prefix:], sin, cos)], dim=2)
+    a = (q @ k.transpose(-2, -1) / math.sqrt(c // attn.heads)).softmax(dim=-1)
+    x = x + block.ls1(attn.proj((a @ v).transpose(1, 2).reshape(b, n, c)))
+    return x + block.ls2(block.mlp(block.norm2(x)))
 
 
 class DinoV3Replica(nn.Module):
     """facebookresearch/dinov3's ``DinoVisionTransformer`` as ``dinov3_vits16`` builds it (RoPE,
-    storage tokens, ``mask_k_bias=True``); key names and shapes only (no forward).
+    storage tokens, ``mask_k_bias=True``) with its inference forward written from the official
+    code (``patch_tokens``).
 
     Args:
         dim (int): Width. Defaults to 48.
@@ -164,6 +201,20 @@ class DinoV3Replica(nn.Module):
         self.norm = nn.LayerNorm(dim, eps=1e-5)
         self.head = nn.Identity()
         self.mask_token = nn.Parameter(torch.zeros(1, dim))
+
+    def patch_tokens(self, x: torch.Tensor) -> torch.Tensor:
+        """NxCxHxW -> the normed patch tokens as an NxDxhxw map (``x_norm_patchtokens``)."""
+        x = self.patch_embed.proj(x)  # NxDxhxw
+        n, _, h, w = x.shape
+        prefix = 1 + self.storage_tokens.shape[1]
+        x = torch.cat([(self.cls_token + 0 * self.mask_token).expand(n, -1, -1),
+                       self.storage_tokens.expand(n, -1, -1), x.flatten(2).transpose(1, 2)],
+                      dim=1)
+        rope = self.rope_embed(h, w)
+        for block in self.blocks:
+            x = _dinov3_block(block, x, rope, prefix)
+        x = self.norm(x)[:, prefix:]  # Nx(h*w)xD
+        return x.transpose(1, 2).reshape(n, -1, h, w)
 
 
 class _ChannelsFirstLN(nn.Module):
