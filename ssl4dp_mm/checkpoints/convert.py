@@ -8,6 +8,8 @@ Accepted inputs:
 - torchvision ResNet state dicts (``conv1.weight``, ``layer1.*``, ``fc.*``): backbone only; also
   inside official MoCo / DenseCL training checkpoints (``module.encoder_q.*``). The layouts are
   detected and mapped by :mod:`ssl4dp_mm.checkpoints.layouts`.
+- Public DINOv2 / DINOv3 / ConvNeXt / timm files, with a segmentation config whose backbone is
+  ``TimmDenseBackbone``: mapped by that backbone (:mod:`ssl4dp_mm.checkpoints.timm_layouts`).
 
 The trap this guards against: MoCo, DenseCL and torchvision ResNets have a *plain* stem
 (``conv1``/``bn1``); MMSeg's base configs use ``ResNetV1c``, whose *deep* stem (``stem.*``) shares
@@ -141,8 +143,7 @@ def convert_checkpoint(src: str, dst: str, seg_config: Optional[str] = None,
         ValueError: The weights do not fit ``seg_config``'s model (the message names both).
     """
     state_dict = state_dict_of(load_checkpoint_file(src))
-    converted, source = to_seg_state_dict(state_dict)
-    report = dict(source=source, missing=[], unexpected=[], num_keys=len(converted))
+    model = cfg = None
     if seg_config is not None:
         cfg = Config.fromfile(seg_config)
         init_default_scope(cfg.get('default_scope', 'mmseg'))
@@ -150,15 +151,28 @@ def convert_checkpoint(src: str, dst: str, seg_config: Optional[str] = None,
         model_cfg = cfg.model.copy()
         model_cfg.pop('pretrained', None)
         model = MODELS.build(model_cfg)
-        try:
-            # a ViT: depth / width / patch size named when they differ, pos_embed resized
-            converted = fit_vit(converted, model.state_dict(), vit_grid(model.backbone),
-                                source=src)
+    try:
+        if (model is not None and hasattr(model.backbone, 'state_from_checkpoint')
+                and not any(k.startswith('backbone.') for k in state_dict)):
+            # a public DINOv2 / DINOv3 / ConvNeXt / timm file for a timm backbone: mapped by the
+            # backbone's own layouts (ssl4dp_mm.checkpoints.timm_layouts), every key checked
+            state, source = model.backbone.state_from_checkpoint(state_dict, src)
+            converted = OrderedDict(('backbone.' + k, v) for k, v in state.items())
+        else:
+            converted, source = to_seg_state_dict(state_dict)
+            if model is not None:
+                # a ViT: depth / width / patch size named when they differ, pos_embed resized
+                converted = fit_vit(converted, model.state_dict(), vit_grid(model.backbone),
+                                    source=src)
+        report = dict(source=source, missing=[], unexpected=[], num_keys=len(converted))
+        if model is not None:
             missing, unexpected = check_fits(converted, model.state_dict(),
                                              cfg.model.backbone.get('type', '?'))
-        except ValueError as err:
-            raise ValueError(f'{src} does not fit {seg_config}: {err}') from err
-        report.update(missing=missing, unexpected=unexpected)
+            report.update(missing=missing, unexpected=unexpected)
+    except ValueError as err:
+        if seg_config is None:
+            raise
+        raise ValueError(f'{src} does not fit {seg_config}: {err}') from err
     meta = dict(converted_from=src, source_format=source, seg_config=seg_config)
     save_checkpoint_atomic(dict(state_dict=converted, meta=meta), dst)
     if verbose:
