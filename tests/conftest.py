@@ -49,24 +49,26 @@ def pytest_runtest_teardown(item):
                     os.remove(osp.join(dirpath, name))
 
 
-@pytest.fixture(autouse=True, scope='module')
-def restore_default_scope_of_module():
-    """The same per test module: module- and class-scoped fixtures that build under a scope run
-    outside every test's own restore."""
+def _keep_default_scope():
+    """Remove the default-scope instances created while the caller yields (builds under 'mmseg'
+    would otherwise change how later tests resolve unscoped type names)."""
     before = set(DefaultScope._instance_dict)
     yield
     for name in [n for n in DefaultScope._instance_dict if n not in before]:
         del DefaultScope._instance_dict[name]
+
+
+@pytest.fixture(autouse=True, scope='module')
+def restore_default_scope_of_module():
+    """Each test module leaves mmengine's default scope as it found it: module- and class-scoped
+    fixtures that build under a scope run outside every test's own restore."""
+    yield from _keep_default_scope()
 
 
 @pytest.fixture(autouse=True)
 def restore_default_scope():
-    """Each test leaves mmengine's default scope as it found it (builds under 'mmseg' would
-    otherwise change how later tests resolve unscoped type names)."""
-    before = set(DefaultScope._instance_dict)
-    yield
-    for name in [n for n in DefaultScope._instance_dict if n not in before]:
-        del DefaultScope._instance_dict[name]
+    """Each test leaves mmengine's default scope as it found it."""
+    yield from _keep_default_scope()
 
 
 @pytest.fixture(scope='session')
