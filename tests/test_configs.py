@@ -1,4 +1,5 @@
-"""Every config under configs/ (except _base_) loads and builds its model and training pipeline.
+"""Every config under configs/ (except _base_) loads, names the plugin in its custom_imports (as
+``mim train`` needs) and builds its model and training pipeline.
 
 The list is walked when the tests are collected, so configs added later are picked up too.
 Pre-training configs build in MMSelfSup's scope, segmentation configs in MMSegmentation's.
@@ -44,6 +45,9 @@ def test_the_walk_finds_configs():
 @pytest.mark.parametrize('rel_path', CONFIGS)
 def test_config_builds(rel_path):
     cfg = Config.fromfile(osp.join(ROOT, rel_path))
+    # tools/train.py imports the package itself; mim train only what the config names
+    assert 'ssl4dp_mm' in cfg.get('custom_imports', {}).get('imports', []), \
+        f'{rel_path}: custom_imports must name ssl4dp_mm (mim train imports nothing else)'
     scope = scope_of(rel_path, cfg)
     models, transforms = registries(scope)
     with DefaultScope.overwrite_default_scope(scope):

@@ -5,8 +5,8 @@
     bash tools/dist_train.sh CONFIG GPUS [args...]   # torchrun, --launcher pytorch
 
 A thin entry point over mmengine's Runner (arguments and config shared with tools/test.py in
-ssl4dp_mm/cli.py). The configs still name the plugin in their custom_imports, so that
-``mim train`` runs them as well.
+ssl4dp_mm/cli.py), which imports the package; every config still names the plugin in its
+custom_imports (tests/test_configs.py checks each one), so that ``mim train`` runs them as well.
 
 N processes = one process: the runtime bases set ``sync_bn = 'torch'``, so a distributed run turns
 every BatchNorm into SyncBatchNorm (mmengine's Runner does it when it wraps the model, only when

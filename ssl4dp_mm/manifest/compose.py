@@ -20,8 +20,9 @@ from ..utils.atomic_files import write_atomic
 from .draft_rows import decay_bases
 from .heads import head_of
 from .methods import method_of
-from .pretrain_parts import (BACKBONE_CHANNELS, DECODER_STRIDES, PRETRAIN_BACKBONE, PRETRAIN_FROM,
-                             iters_per_epoch, pretrain_bases, pretrain_stem, recipe_of)
+from .pretrain_parts import (BACKBONE_CHANNELS, DATA_PIPELINES, DECODER_STRIDES, MASK_SAMPLERS,
+                             PRETRAIN_BACKBONE, PRETRAIN_FROM, iters_per_epoch, pretrain_bases,
+                             pretrain_stem, recipe_of)
 from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, leaf_config, seg_bases
 
 BASE_DIR = osp.join(CONFIG_ROOT, '_base_')
@@ -70,11 +71,44 @@ def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18
             _bases_text(bases, base_dir) + seg_overrides(protocol, dataset))
 
 
+def data_overrides(data: str, decoder: Optional[str] = None,
+                   stride: Optional[int] = None) -> str:
+    """The pre-training data of a row over its dataset's selfsup base: the pipeline of
+    :data:`.pretrain_parts.DATA_PIPELINES`, or the base's image-labelled dataset; nothing for the
+    base's own two views.
+
+    Args:
+        data (str): a key of :data:`.pretrain_parts.DATA_PIPELINES`.
+        decoder (str, optional): the row's decoder; region ids are sampled at its stride where
+            :data:`.pretrain_parts.DECODER_STRIDES` has it. Defaults to None.
+        stride (int, optional): the encoder's output stride where it is not the dilated
+            ResNet's 8 (a ViT/14's 14). Defaults to None.
+    """
+    if data == 'imagelabels':
+        return ('train_pipeline = _base_.image_labels_pipeline\n'
+                'train_dataloader = dict(\n'
+                '    dataset=dict(_delete_=True, **_base_.image_labels_dataset))\n')
+    steps = DATA_PIPELINES[data]
+    if steps is None:
+        return ''
+    lines = ''
+    if data in MASK_SAMPLERS:
+        sampler = f'_base_.{MASK_SAMPLERS[data]}'
+        if stride is None and decoder in DECODER_STRIDES:
+            stride = DECODER_STRIDES[decoder]
+        if stride is not None:
+            lines = f'feat_stride = {stride}\n'
+            sampler = f'dict({sampler}, feat_stride=feat_stride)'
+        steps = [step.format(sample=sampler) for step in steps]
+    return (lines + 'train_pipeline = [\n' + ''.join(f'    {step},\n' for step in steps) +
+            ']\ntrain_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n')
+
+
 def pretrain_overrides(method: str, decoder: Optional[str], dataset: str) -> str:
     """What a pre-training row sets beside its bases: the decoder swapped into the MoCoFCN base
-    (and the projectors' input widths; region ids sampled at the decoder's stride), none at all
-    without decoder (the projectors read the backbone), the backbone's lr multiplier, the
-    DenseCL warm-up hook."""
+    (and the projectors' input widths), none at all without decoder (the projectors read the
+    backbone), its data (:func:`data_overrides`), the backbone's lr multiplier, the DenseCL
+    warm-up hook."""
     recipe = recipe_of(method)
     lines = []
     model = []
@@ -90,13 +124,7 @@ def pretrain_overrides(method: str, decoder: Optional[str], dataset: str) -> str
                   for key in recipe.projectors]
     if model:
         lines.append('model = dict(\n' + ''.join(f'    {m},\n' for m in model) + ')\n')
-    if recipe.masks and decoder in DECODER_STRIDES:
-        lines.append(
-            f'feat_stride = {DECODER_STRIDES[decoder]}\n'
-            'train_dataloader = dict(dataset=dict(pipeline=[\n'
-            "    dict(t, feat_stride=feat_stride) if t['type'] == 'SampleMaskIds' else t\n"
-            '    for t in _base_.train_dataloader.dataset.pipeline\n'
-            ']))\n')
+    lines.append(data_overrides(recipe.data, decoder))
     if recipe.encoder_lr_mult is not None:
         lines.append('optim_wrapper = dict(paramwise_cfg=dict(custom_keys={'
                      f"'backbone': dict(lr_mult={recipe.encoder_lr_mult})}}))\n")

@@ -14,21 +14,30 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .heads import HEADS, head_of
 from .pretrain_parts import pretrain_stem
-from .protocols import dataset_of
+from .protocols import dataset_of, protocol_piece_bases
+
+# the protocol and dataset the draft schedules are written for
+DRAFT_PROTOCOL = 'ft100'
+DRAFT_DATASET = 'voc'
+
+
+def _protocol_schedule() -> str:
+    """The schedule base of the draft protocol's own piece (its cosine decay)."""
+    bases = protocol_piece_bases(DRAFT_PROTOCOL, DRAFT_DATASET)
+    return next(b for b in bases if b.startswith('schedules/'))[len('schedules/'):]
+
 
 # decay -> the schedule base (configs/_base_/schedules/) of FT-100% on VOC 2012 aug; all start at
-# the protocol's lr (0.003) and end at its cosine's 3e-4, except MMSeg's 160k poly (0.01 -> 1e-4)
+# the protocol's lr (0.003) and end at its cosine's 3e-4, except MMSeg's 160k poly (0.01 -> 1e-4);
+# the cosine is the protocol's own schedule
 SEG_SCHEDULES: Dict[str, str] = {
-    'cosine': 'seg_ft100-30k_voc.py',
+    'cosine': _protocol_schedule(),
     'linear': 'seg_ft100-30k_voc_linear.py',
     'step': 'seg_ft100-30k_voc_step.py',
     'poly': 'seg_ft100-30k_voc_poly.py',
     'poly-160k': 'seg_ft100-160k_voc_poly.py',
 }
 DECAYS = ('linear', 'step', 'cosine', 'poly')
-# the protocol and dataset the draft schedules are written for
-DRAFT_PROTOCOL = 'ft100'
-DRAFT_DATASET = 'voc'
 DRAFT_BACKBONE = 'r50b-d8'
 DRAFT_HEADS = tuple(HEADS)
 # the public ImageNet MoCo v2 checkpoints the rows start from (local files, see docs/reproduce.md)
@@ -89,8 +98,8 @@ def draft_row(row_id: str) -> DraftRow:
 
 def decay_bases(head: str, protocol: str, dataset: str, backbone: str, decay: str) -> List[str]:
     """The ``_base_`` list (relative to ``configs/_base_/``) of the FT-100% leaf of a head on
-    VOC 2012 aug with the draft schedule ``decay``: the model, the data, the schedule, the
-    runtime (what ``protocols/ft100-30k_voc12aug.py`` lists, the schedule swapped).
+    VOC 2012 aug with the draft schedule ``decay``: the model, then the protocol piece's bases
+    (:func:`.protocols.protocol_piece_bases`) with its schedule swapped.
 
     Raises:
         KeyError: a protocol or dataset the draft schedules are not written for, or an unknown
@@ -103,8 +112,9 @@ def decay_bases(head: str, protocol: str, dataset: str, backbone: str, decay: st
     if decay not in SEG_SCHEDULES:
         raise KeyError(f'unknown decay {decay!r}; known: {", ".join(SEG_SCHEDULES)}')
     folder = head_of(head).folder
-    return [f'models/{folder}_{backbone}_seg.py', f'datasets/{dataset_of(dataset).base}_seg.py',
-            f'schedules/{SEG_SCHEDULES[decay]}', 'seg_runtime.py']
+    bases = [f'schedules/{SEG_SCHEDULES[decay]}' if b.startswith('schedules/') else b
+             for b in protocol_piece_bases(protocol, dataset)]
+    return [f'models/{folder}_{backbone}_seg.py', *bases]
 
 
 def draft_checkpoint(row: DraftRow) -> str:

@@ -35,10 +35,10 @@ class PretrainRecipe:
     Args:
         model (str): its model base, ``configs/_base_/models/<model>_<backbone>[-mocofcn].py``
             (``-mocofcn``: the w/dec base, whose other decoders are swapped in).
-        data (str): the variant of the dataset base its views come from,
-            ``configs/_base_/datasets/<dataset base>_<data>.py``: ``'selfsup'`` (two views),
-            ``'selfsup_1view'``, ``'selfsup_multicrop'``, ``'selfsup_patchrot'``,
-            ``'selfsup_imagelabels'``, ``'masks'`` (Felzenszwalb regions), ``'masks-slic'``.
+        data (str): its pre-training data, a key of :data:`DATA_PIPELINES` over the dataset's
+            ``configs/_base_/datasets/<dataset base>_selfsup.py``: ``'two_views'``,
+            ``'one_view'``, ``'multicrop'``, ``'patchrot'``, ``'imagelabels'``, ``'masks'``
+            (Felzenszwalb regions), ``'masks-slic'``.
         projectors (tuple): the model keys that read the decoder's output (their
             ``in_channels`` follow the decoder). Defaults to ('neck', ).
         image_neck (str, optional): the one of ``projectors`` that is MoCo v2's image-level
@@ -61,24 +61,48 @@ class PretrainRecipe:
         return self.data.startswith('masks')
 
 
+# A recipe's pre-training pipeline over the names of the dataset's selfsup base (load_pipeline,
+# view_pipeline, two_views, crop_size, felzenszwalb_masks, slic_masks) and of the pieces
+# (configs/_base_/datasets/pieces/{selfsup,masks}.py); '{sample}' is the region-id sampler (at the
+# decoder's stride where it differs). None: the base's own two views. 'imagelabels' swaps the
+# dataset for the base's image_labels_dataset instead (labels read from the segmentation maps).
+DATA_PIPELINES: Dict[str, Optional[Tuple[str, ...]]] = {
+    'two_views': None,
+    'one_view': ('*_base_.load_pipeline', '*_base_.view_pipeline', '_base_.pack_views'),
+    'multicrop': ('*_base_.load_pipeline',
+                  'dict(_base_.multicrop, large_size=_base_.crop_size, small_size=96)',
+                  '_base_.pack_views'),
+    'patchrot': ('*_base_.load_pipeline', '*_base_.view_pipeline', '_base_.patch_rotation',
+                 '_base_.pack_rotation'),
+    'imagelabels': None,
+    'masks': ('*_base_.load_pipeline', '_base_.felzenszwalb_masks', '_base_.two_views', '{sample}',
+              '_base_.pack_masks'),
+    'masks-slic': ('*_base_.load_pipeline', '_base_.slic_masks', '_base_.two_views', '{sample}',
+                   '_base_.pack_masks'),
+}
+# the region-id sampler of each mask variant (pieces/masks.py): DetCon draws per view, RLMoCo
+# from the regions both views share
+MASK_SAMPLERS = {'masks': 'sample_masks', 'masks-slic': 'sample_shared_masks'}
+
+
 PRETRAIN_RECIPES: Dict[str, PretrainRecipe] = {
-    'mocodec': PretrainRecipe('mocodec', 'selfsup', image_neck='neck'),
-    'plmoco': PretrainRecipe('plmoco', 'selfsup'),
-    'plmocoplus': PretrainRecipe('plmocoplus', 'selfsup', ('neck', 'img_neck'), 'img_neck'),
-    'plsiam': PretrainRecipe('plsiam', 'selfsup'),
-    'p2vec': PretrainRecipe('p2vec', 'selfsup_1view'),
-    'prcl': PretrainRecipe('prcl', 'selfsup'),
-    'plr': PretrainRecipe('plr', 'selfsup_patchrot', ('head', )),
-    'edmoco': PretrainRecipe('mocodec', 'selfsup', image_neck='neck', encoder_lr_mult=0.01),
-    'pledmoco': PretrainRecipe('plmoco', 'selfsup', encoder_lr_mult=0.01),
+    'mocodec': PretrainRecipe('mocodec', 'two_views', image_neck='neck'),
+    'plmoco': PretrainRecipe('plmoco', 'two_views'),
+    'plmocoplus': PretrainRecipe('plmocoplus', 'two_views', ('neck', 'img_neck'), 'img_neck'),
+    'plsiam': PretrainRecipe('plsiam', 'two_views'),
+    'p2vec': PretrainRecipe('p2vec', 'one_view'),
+    'prcl': PretrainRecipe('prcl', 'two_views'),
+    'plr': PretrainRecipe('plr', 'patchrot', ('head', )),
+    'edmoco': PretrainRecipe('mocodec', 'two_views', image_neck='neck', encoder_lr_mult=0.01),
+    'pledmoco': PretrainRecipe('plmoco', 'two_views', encoder_lr_mult=0.01),
     'rlmoco': PretrainRecipe('rlmoco', 'masks-slic', image_neck='neck'),
     'detcons': PretrainRecipe('detcons', 'masks'),
     'detconb': PretrainRecipe('detconb', 'masks'),
-    'exemplarv2': PretrainRecipe('exemplarv2', 'selfsup_imagelabels', image_neck='neck'),
-    'mocomc': PretrainRecipe('mocomc', 'selfsup_multicrop', image_neck='neck'),
-    'mocov2': PretrainRecipe('mocov2', 'selfsup', ()),
+    'exemplarv2': PretrainRecipe('exemplarv2', 'imagelabels', image_neck='neck'),
+    'mocomc': PretrainRecipe('mocomc', 'multicrop', image_neck='neck'),
+    'mocov2': PretrainRecipe('mocov2', 'two_views', ()),
     # DenseCL's 1000 warm-up iterations are 0.2 epoch of ImageNet at batch 256
-    'densecl': PretrainRecipe('densecl', 'selfsup', (), loss_warmup=0.2),
+    'densecl': PretrainRecipe('densecl', 'two_views', (), loss_warmup=0.2),
 }
 
 
@@ -145,8 +169,8 @@ def pretrain_schedule(epochs: int, start: str = PRETRAIN_FROM) -> str:
 
 def pretrain_bases(method: str, decoder: Optional[str], dataset: str,
                    epochs: Optional[int] = None, start: str = PRETRAIN_FROM) -> list:
-    """The ``_base_`` list of a row, relative to ``configs/_base_/``: model, dataset, schedule,
-    runtime.
+    """The ``_base_`` list of a row, relative to ``configs/_base_/``: model, dataset (and the mask
+    pieces for region-level methods), schedule, runtime.
 
     Args:
         method (str): a name of :data:`METHODS`.
@@ -164,5 +188,6 @@ def pretrain_bases(method: str, decoder: Optional[str], dataset: str,
     with_decoders = any(method_of(method).decoders)
     model = f'{recipe.model}_{PRETRAIN_BACKBONE}' + ('-mocofcn' if with_decoders else '')
     schedule = pretrain_schedule(epochs or pretrain_epochs(method, dataset), start)
-    return [f'models/{model}.py', f'datasets/{dataset_of(dataset).base}_{recipe.data}.py',
+    masks = ['datasets/pieces/masks.py'] if recipe.masks else []
+    return [f'models/{model}.py', f'datasets/{dataset_of(dataset).base}_selfsup.py', *masks,
             schedule, 'selfsup_runtime.py']

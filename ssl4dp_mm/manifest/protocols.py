@@ -7,10 +7,12 @@ where the iteration tag of each protocol comes from :data:`DATASETS`: a model ba
 runtime) and the overrides of :mod:`.compose`, which builds the config of any head, protocol,
 dataset and backbone, with or without a leaf file.
 """
+import ast
 import os.path as osp
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
+from ..paths import CONFIG_ROOT
 from .heads import head_of
 
 # protocol -> the column it fills in result tables
@@ -31,7 +33,7 @@ class SegDataset:
         iters (dict): protocol -> the iteration tag of its leaf configs.
         num_classes (int): classes of its labels (the classifier's outputs).
         base (str): the prefix of its bases in ``configs/_base_/datasets/``
-            (``<base>_seg.py``, ``<base>_selfsup.py``, ``<base>_masks.py``, ...).
+            (``<base>_seg.py``, ``<base>_selfsup.py``).
         data_root (str, optional): its root as the reference commands pass it
             (``tools/evaluate.py --data-root``). Defaults to None (the bases' own).
         pretrain_images (int, optional): images of its pre-training list (one epoch). Defaults
@@ -119,6 +121,36 @@ def protocol_iters(protocol: str, dataset: str) -> int:
     raise ValueError(f'iteration tag {tag!r} of {dataset}/{protocol}: expected <n>k or <n>i')
 
 
+def protocol_piece(protocol: str, dataset: str) -> str:
+    """The protocol base of a dataset, relative to ``configs/_base_/``
+    (``protocols/<protocol>-<tag>_<suffix>.py``: the dataset, its schedule, the runtime)."""
+    _check_protocol(protocol)
+    ds = dataset_of(dataset)
+    return f'protocols/{protocol}-{ds.iters[protocol]}_{ds.suffix}.py'
+
+
+def protocol_piece_bases(protocol: str, dataset: str) -> List[str]:
+    """The ``_base_`` list of :func:`protocol_piece`, read from the file and made relative to
+    ``configs/_base_/`` (``['datasets/voc12aug_seg.py', 'schedules/seg_ft100-30k_voc.py',
+    'seg_runtime.py']``).
+
+    Raises:
+        ValueError: if the file has no ``_base_`` list of strings (naming the file).
+    """
+    path = osp.join(CONFIG_ROOT, '_base_', protocol_piece(protocol, dataset))
+    with open(path) as f:
+        tree = ast.parse(f.read(), path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and getattr(node.targets[0], 'id', None) == '_base_'):
+            bases = ast.literal_eval(node.value)
+            if isinstance(bases, list) and all(isinstance(b, str) for b in bases):
+                here = osp.dirname(path)
+                return [osp.relpath(osp.normpath(osp.join(here, b)),
+                                    osp.join(CONFIG_ROOT, '_base_')) for b in bases]
+    raise ValueError(f'{path}: expected a _base_ list of paths')
+
+
 def seg_bases(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') -> list:
     """The ``_base_`` list of a leaf, relative to ``configs/_base_/``: the model, then the
     protocol on the dataset (its data, schedule and runtime).
@@ -131,7 +163,4 @@ def seg_bases(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') 
             ``configs/_base_/models/<head folder>_<backbone>_seg.py``. Defaults to ``'r18-d8'``.
     """
     folder = head_of(head).folder
-    _check_protocol(protocol)
-    ds = dataset_of(dataset)
-    return [f'models/{folder}_{backbone}_seg.py',
-            f'protocols/{protocol}-{ds.iters[protocol]}_{ds.suffix}.py']
+    return [f'models/{folder}_{backbone}_seg.py', protocol_piece(protocol, dataset)]

@@ -63,13 +63,17 @@ def test_every_pretrain_row_composes_and_each_data_variant_builds():
     variants = {}
     for method, decoder in ROWS:
         cfg = compose_pretrain_config(method, decoder, 'ade20k')
-        data_base = pretrain_bases(method, decoder, 'ade20k')[1]
-        assert data_base == f'datasets/ade20k_{PRETRAIN_RECIPES[method].data}.py'
+        assert pretrain_bases(method, decoder, 'ade20k')[1] == 'datasets/ade20k_selfsup.py'
         assert cfg.train_dataloader.batch_size == 16
-        variants.setdefault(data_base, cfg.train_dataloader.dataset.pipeline)
+        variants.setdefault(PRETRAIN_RECIPES[method].data, cfg.train_dataloader.dataset)
     assert len(variants) == 7
-    for pipeline in variants.values():
-        build_pipeline('mmselfsup', pipeline)
+    for data, dataset in variants.items():
+        assert dataset.data_root == 'data/ade/ADEChallengeData2016/'
+        build_pipeline('mmselfsup', dataset.pipeline)
+    steps = {data: [t['type'] for t in d.pipeline] for data, d in variants.items()}
+    assert steps['masks'][1] == 'FelzenszwalbMasks' and steps['masks-slic'][1] == 'SLICMasks'
+    assert variants['imagelabels'].type == 'SegMapImageLabels'
+    assert variants['imagelabels'].num_classes == 151
     # DenseCL's warm-up: 0.2 epoch of 1,263 iterations
     assert compose_pretrain_config('densecl', None, 'ade20k').custom_hooks[0].start_iters == 252
 

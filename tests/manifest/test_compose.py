@@ -17,6 +17,7 @@ from mmengine.config import Config
 from ssl4dp_mm.manifest import (DATASETS, HEADS, PROTOCOLS, all_pretrain_rows,
                                 compose_pretrain_config, compose_seg_config, leaf_config,
                                 pretrain_config, pretrain_config_text, seg_config_text)
+from ssl4dp_mm.paths import CONFIG_ROOT
 from tests.conftest import config_path, load_tool
 
 
@@ -151,3 +152,23 @@ def test_reproduce_refuses_an_unknown_part(capsys):
     with pytest.raises(SystemExit) as err:
         load_tool('reproduce').main(['--seg', 'psp', 'lp', 'coco'])
     assert err.value.code == 2 and "unknown dataset 'coco'" in capsys.readouterr().err
+
+
+def test_protocol_piece_bases_are_read_from_the_piece(tmp_path, monkeypatch):
+    from ssl4dp_mm.manifest import protocols
+    for dataset in DATASETS:
+        for protocol in PROTOCOLS:
+            bases = protocols.protocol_piece_bases(protocol, dataset)
+            assert all(osp.isfile(osp.join(CONFIG_ROOT, '_base_', b)) for b in bases)
+            cfg = Config.fromfile(osp.join(CONFIG_ROOT, '_base_',
+                                           protocols.protocol_piece(protocol, dataset)))
+            assert cfg.train_cfg.max_iters == protocols.protocol_iters(protocol, dataset)
+    assert protocols.protocol_piece_bases('ft100', 'voc') == [
+        'datasets/voc12aug_seg.py', 'schedules/seg_ft100-30k_voc.py', 'seg_runtime.py']
+    # a piece without a _base_ list is refused, naming the file
+    piece = tmp_path / '_base_' / 'protocols' / 'lp-3k_voc12aug.py'
+    piece.parent.mkdir(parents=True)
+    piece.write_text("train_cfg = dict(max_iters=3000)\n")
+    monkeypatch.setattr(protocols, 'CONFIG_ROOT', str(tmp_path))
+    with pytest.raises(ValueError, match='lp-3k_voc12aug.py: expected a _base_ list'):
+        protocols.protocol_piece_bases('lp', 'voc')

@@ -4,13 +4,19 @@
 # Reference settings (the reports'): batch 16, SGD lr 0.02 cosine to 0.002, momentum 0.9, weight
 # decay 1e-4, 20 epochs, continued from ImageNet MoCo v2 with the loaded parameters ramped 0.002 ->
 # 0.02 (_base_/schedules/selfsup_sgd_cos_20e_from-mocov2.py); views and masks of
-# _base_/datasets/cityscapes_selfsup_multicrop.py. Method values, paper or ours, are stated in
+# _base_/datasets/cityscapes_selfsup.py. Method values, paper or ours, are stated in
 # _base_/models/mocomc_r50b-d8-mocofcn.py.
 # r50b: the plain-stem ResNet-50 (mmseg.ResNet) because the MoCo v2 checkpoint is a torchvision
 # ResNet-50; expects checkpoints/moco_v2_800ep_pretrain.pth.tar (docs/reproduce.md).
 _base_ = [
     '../../_base_/models/mocomc_r50b-d8-mocofcn.py',
-    '../../_base_/datasets/cityscapes_selfsup_multicrop.py',
+    '../../_base_/datasets/cityscapes_selfsup.py',
     '../../_base_/schedules/selfsup_sgd_cos_20e_from-mocov2.py',
     '../../_base_/selfsup_runtime.py',
 ]
+train_pipeline = [
+    *_base_.load_pipeline,
+    dict(_base_.multicrop, large_size=_base_.crop_size, small_size=96),
+    _base_.pack_views,
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -10,7 +10,8 @@ model = dict(
     decoder=dict(_delete_=True, **_base_.dlv3p_decoder),
     neck=dict(in_channels=_base_.decoder_channels.dlv3p))
 feat_stride = 4  # the decoder's output stride: masks are sampled where the model pools them
-train_dataloader = dict(dataset=dict(pipeline=[
+train_pipeline = [
     dict(t, feat_stride=feat_stride) if t['type'] == 'SampleMaskIds' else t
-    for t in _base_.train_dataloader.dataset.pipeline
-]))
+    for t in _base_.train_pipeline
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -1,7 +1,7 @@
-# Pieces of the region-level (mask) pre-training pipelines, the second base of every
-# <dataset>_masks.py beside the dataset's <dataset>_selfsup.py. The dataset base sets
-# mask_transform: masks computed once per image, before the views, and moved with every crop and
-# flip of the views; then num_masks region ids are sampled per image. Felzenszwalb's scale and
+# Pieces of the region-level (mask) pre-training pipelines, a base beside the dataset's
+# <dataset>_selfsup.py. The dataset base sets the mask transform: masks computed once per image,
+# before the views, and moved with every crop and flip of the views; then num_masks region ids are
+# sampled per image. Felzenszwalb's scale and
 # min_size are DetCon's 1000 (Henaff et al. 2021; pixel areas for ~500x375 ImageNet images), scaled
 # by image area. A mask transform caches the masks of an image when cache_dir is set: it computes
 # them at first use and writes one 16-bit PNG per image (write_cache=True, atomic, safe with many

@@ -1,9 +1,0 @@
-# voc12aug_masks.py for a stride-32 encoder (a ConvNeXt's last stage): region ids sampled among
-# the masks present at stride 32, as the model brings them to its map (the views are unchanged).
-_base_ = './voc12aug_masks.py'
-feat_stride = 32
-sample_masks = dict(_base_.sample_masks, feat_stride=feat_stride)
-train_pipeline = [
-    *_base_.load_pipeline, _base_.mask_transform, _base_.two_views, sample_masks, _base_.pack_masks
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
