@@ -21,3 +21,10 @@ test_pipeline = [
 train_dataloader = dict(_base_.reference_loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FT-10%'s training set (the FT-10% protocol piece merges it into train_dataloader): a seeded 10%
+# label split written under data_root by
+#   python tools/make_label_split.py configs/seg/<head>/<head>_r18-d8_ft100-80k_ade20k.py \
+#       --fraction 0.1 --seed 0
+# (splits/training_10pct_seed0.txt; tools/reproduce.py --seg HEAD ft100 ade20k prints that leaf).
+# Validation is unchanged.
+label_split_10pct = dict(dataset=dict(ann_file='splits/training_10pct_seed0.txt'))

@@ -22,3 +22,10 @@ train_dataloader = dict(
 val_dataloader = dict(
     num_workers=4, dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FT-10%'s training set (the FT-10% protocol pieces merge it into train_dataloader): a seeded 10%
+# label split (37 of 367 images), written by
+#   python tools/make_label_split.py configs/seg/<head>/<head>_r18-d8_ft100-10k_camvid.py \
+#       --fraction 0.1 --seed 0 [--out-dir DIR]
+# to <data_root>/splits/train_10pct_seed0.txt (use --out-dir and an absolute ann_file where the data
+# folder is read-only; tools/evaluate.py does this by itself). camvid-half_seg.py inherits it.
+label_split_10pct = dict(dataset=dict(ann_file='splits/train_10pct_seed0.txt'))

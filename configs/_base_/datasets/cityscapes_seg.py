@@ -20,3 +20,9 @@ train_dataloader = dict(
     _base_.reference_loader, dataset=dict(type=dataset_type, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FT-10%'s training set (the FT-10% protocol pieces merge it into train_dataloader): a seeded 10%
+# label split (names such as aachen/aachen_000000_000019, relative to leftImg8bit/train), written by
+#   python tools/make_label_split.py configs/seg/<head>/<head>_r18-d8_ft100-90k_cityscapes.py \
+#       --fraction 0.1 --seed 0
+# to <data_root>/splits/train_10pct_seed0.txt. Validation is unchanged.
+label_split_10pct = dict(dataset=dict(ann_file='splits/train_10pct_seed0.txt'))

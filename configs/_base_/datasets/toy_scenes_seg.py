@@ -20,3 +20,9 @@ train_dataloader = dict(
 val_dataloader = dict(
     num_workers=2, dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FT-10%'s training set (the FT-10% protocol pieces merge it into train_dataloader): a seeded 10%
+# label split, written by
+#   python tools/make_label_split.py configs/seg/mocofcn/mocofcn_r18-d8_lp-300i_toyscenes.py \
+#       --fraction 0.1 --seed 0
+# to <data_root>/splits/train_10pct_seed0.txt.
+label_split_10pct = dict(dataset=dict(ann_file='splits/train_10pct_seed0.txt'))

@@ -31,3 +31,13 @@ voc_aug = dict(
 train_dataloader = dict(_base_.reference_loader, dataset=dict(datasets=[voc_train, voc_aug]))
 val_dataloader = dict(dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# FT-10%'s training set (the FT-10% protocol pieces merge it into train_dataloader): each part of
+# the ConcatDataset cut to a seeded 10% label split, the lists written beside MMSeg's by
+#   python tools/make_label_split.py configs/seg/<head>/<head>_r18-d8_ft100-30k_voc12aug.py \
+#       --fraction 0.1 --seed 0
+# (ImageSets/Segmentation/{train,aug}_10pct_seed0.txt). Validation is unchanged.
+label_split_10pct = dict(
+    dataset=dict(datasets=[
+        dict(voc_train, ann_file='ImageSets/Segmentation/train_10pct_seed0.txt'),
+        dict(voc_aug, ann_file='ImageSets/Segmentation/aug_10pct_seed0.txt'),
+    ]))

@@ -2,7 +2,8 @@
 # lr decay for ViTs (schedules/seg_vit_optim.py): the CamVid quality benchmark's fine-tuning
 # protocol. Leaf configs add a model base, the classes and the input size.
 _base_ = [
-    '../datasets/camvid-half_10pct_seg.py',
+    '../datasets/camvid-half_seg.py',
     '../schedules/seg_vit_ft10-100i_camvid-half.py',
     '../seg_runtime.py',
 ]
+train_dataloader = _base_.label_split_10pct  # the dataset's seeded 10% split

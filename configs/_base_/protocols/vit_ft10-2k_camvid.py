@@ -2,7 +2,8 @@
 # layer-wise lr decay for ViTs (schedules/seg_vit_optim.py). Leaf configs add a model base, the
 # classes and the input size.
 _base_ = [
-    '../datasets/camvid_10pct_seg.py',
+    '../datasets/camvid_seg.py',
     '../schedules/seg_vit_ft10-2k_camvid.py',
     '../seg_runtime.py',
 ]
+train_dataloader = _base_.label_split_10pct  # the dataset's seeded 10% split
