@@ -1,14 +1,18 @@
 """The segmentation datasets and the schedules of the three trained protocols on each.
 
 A leaf config is ``configs/seg/<head folder>/<head folder>_<backbone>_<protocol>-<tag>_<suffix>.py``
-where the iteration tag of each protocol comes from :data:`DATASETS`: a model base
+where the iteration tag of each protocol is the one of the dataset's protocol piece (its file
+name states it, its ``train_cfg`` runs it; :attr:`SegDataset.iters`): a model base
 (``configs/_base_/models/<head folder>_<backbone>_seg.py``), a protocol base
 (``configs/_base_/protocols/<protocol>-<tag>_<suffix>.py``: the dataset, its schedule, the
 runtime) and the overrides of :mod:`.compose`, which builds the config of any head, protocol,
 dataset and backbone, with or without a leaf file.
 """
 import ast
+import functools
+import os
 import os.path as osp
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
@@ -30,7 +34,6 @@ class SegDataset:
         name (str): the short name (``tools/evaluate.py --dataset``).
         suffix (str): the last tag of its config files.
         title (str): the name printed in tables.
-        iters (dict): protocol -> the iteration tag of its leaf configs.
         num_classes (int): classes of its labels (the classifier's outputs).
         base (str): the prefix of its bases in ``configs/_base_/datasets/``
             (``<base>_seg.py``, ``<base>_selfsup.py``).
@@ -43,34 +46,51 @@ class SegDataset:
     name: str
     suffix: str
     title: str
-    iters: Dict[str, str]
     num_classes: int
     base: str
     data_root: Optional[str] = None
     pretrain_images: Optional[int] = None
 
+    @property
+    def iters(self) -> Dict[str, str]:
+        """Protocol -> the iteration tag of its leaves (``'3k'``), read from the names of the
+        dataset's protocol pieces (``configs/_base_/protocols/<protocol>-<tag>_<suffix>.py``)."""
+        return dict(_protocol_tags(self.suffix))
+
+
+@functools.lru_cache(maxsize=None)
+def _protocol_tags(suffix: str) -> tuple:
+    folder = osp.join(CONFIG_ROOT, '_base_', 'protocols')
+    pattern = re.compile(rf'({"|".join(PROTOCOLS)})-(\d+[ki])_{re.escape(suffix)}\.py')
+    found = {}
+    for name in sorted(os.listdir(folder)):
+        match = pattern.fullmatch(name)
+        if match:
+            if match.group(1) in found:
+                raise KeyError(f'{folder}: two {match.group(1)} pieces for {suffix}: '
+                               f'{match.group(1)}-{found[match.group(1)]}_{suffix}.py and {name}')
+            found[match.group(1)] = match.group(2)
+    missing = [p for p in PROTOCOLS if p not in found]
+    if missing:
+        raise KeyError(f'{folder}: no protocol piece <protocol>-<iters>_{suffix}.py for '
+                       f'{", ".join(missing)}')
+    return tuple((p, found[p]) for p in PROTOCOLS)
+
 
 DATASETS: Dict[str, SegDataset] = {
     d.name: d
     for d in (
-        SegDataset('toy', 'toyscenes', 'toy scenes', dict(ft10='300i', lp='300i', ft100='300i'),
-                   num_classes=6, base='toy_scenes'),
-        SegDataset('camvid', 'camvid', 'CamVid', dict(ft10='2k', lp='1k', ft100='10k'),
-                   num_classes=11, base='camvid'),
-        SegDataset('voc', 'voc12aug', 'PASCAL VOC 2012 aug',
-                   dict(ft10='5k', lp='3k', ft100='30k'), num_classes=21, base='voc12aug',
+        SegDataset('toy', 'toyscenes', 'toy scenes', num_classes=6, base='toy_scenes'),
+        SegDataset('camvid', 'camvid', 'CamVid', num_classes=11, base='camvid'),
+        SegDataset('voc', 'voc12aug', 'PASCAL VOC 2012 aug', num_classes=21, base='voc12aug',
                    data_root='data/VOCdevkit/VOC2012',
                    pretrain_images=10582),  # train + SBD aug
-        SegDataset('cityscapes', 'cityscapes', 'Cityscapes',
-                   dict(ft10='15k', lp='9k', ft100='90k'), num_classes=19, base='cityscapes',
+        SegDataset('cityscapes', 'cityscapes', 'Cityscapes', num_classes=19, base='cityscapes',
                    data_root='data/cityscapes',
                    pretrain_images=2975),  # leftImg8bit/train
-        # ADE20K (SceneParsing, 150 classes), MMSeg's 512x512 setting at batch 16: FT-100% 80k
-        # iterations (MMSeg's ADE20K 80k schedule, 4 GPUs x 4 images), LP-100% a tenth of it
-        # (as 3k/30k on VOC, 9k/90k on Cityscapes), FT-10% 16k (a tenth of MMSeg's 160k
-        # schedule for a tenth of the labels)
-        SegDataset('ade20k', 'ade20k', 'ADE20K', dict(ft10='16k', lp='8k', ft100='80k'),
-                   num_classes=150, base='ade20k', data_root='data/ade/ADEChallengeData2016',
+        # ADE20K (SceneParsing, 150 classes), MMSeg's 512x512 setting at batch 16
+        SegDataset('ade20k', 'ade20k', 'ADE20K', num_classes=150, base='ade20k',
+                   data_root='data/ade/ADEChallengeData2016',
                    pretrain_images=20210),  # images/training
     )
 }

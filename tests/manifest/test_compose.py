@@ -172,3 +172,27 @@ def test_protocol_piece_bases_are_read_from_the_piece(tmp_path, monkeypatch):
     monkeypatch.setattr(protocols, 'CONFIG_ROOT', str(tmp_path))
     with pytest.raises(ValueError, match='lp-3k_voc12aug.py: expected a _base_ list'):
         protocols.protocol_piece_bases('lp', 'voc')
+
+
+def test_iteration_tags_are_read_from_the_protocol_pieces(tmp_path, monkeypatch):
+    from ssl4dp_mm.manifest import protocols
+    assert protocols.dataset_of('voc').iters == dict(ft10='5k', lp='3k', ft100='30k')
+    assert protocols.dataset_of('ade20k').iters == dict(ft10='16k', lp='8k', ft100='80k')
+    folder = tmp_path / '_base_' / 'protocols'
+    folder.mkdir(parents=True)
+    for name in ('lp-1k_newset.py', 'ft100-10k_newset.py', 'vit_ft10-2k_newset.py'):
+        (folder / name).write_text('')
+    monkeypatch.setattr(protocols, 'CONFIG_ROOT', str(tmp_path))
+    protocols._protocol_tags.cache_clear()
+    try:
+        with pytest.raises(KeyError, match='no protocol piece <protocol>-<iters>_newset.py for ft10'):
+            protocols._protocol_tags('newset')
+        (folder / 'ft10-2k_newset.py').write_text('')
+        assert protocols._protocol_tags('newset') == (('ft10', '2k'), ('lp', '1k'),
+                                                      ('ft100', '10k'))
+        (folder / 'lp-2k_newset.py').write_text('')
+        protocols._protocol_tags.cache_clear()
+        with pytest.raises(KeyError, match='two lp pieces for newset'):
+            protocols._protocol_tags('newset')
+    finally:
+        protocols._protocol_tags.cache_clear()
