@@ -52,7 +52,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SELFSUP = 'configs/selfsup'
-SEG_CONFIG = 'configs/seg/mocofcn/mocofcn_r50b-d8_ft100-30k_voc12aug.py'
+# the segmentation leaf every checkpoint is carried into: (head, protocol, dataset, backbone),
+# composed from the manifest
+SEG_LEAF = ('mocofcn', 'ft100', 'voc', 'r50b-d8')
 REAL_IMAGE = (375, 500)  # VOC's usual (height, width)
 REAL_VIEW = 224  # the VOC configs' view size (for the config that is not one of them)
 REAL_WORKERS = 8  # and their loader workers
@@ -526,11 +528,14 @@ class Acceptance:
 
     def __init__(self, args):
         from mmengine.config import Config
+
+        from ssl4dp_mm.manifest import composed_seg_file
         self.args = args
         self.work = args.work_dir
         self.configs = {m: Config.fromfile(osp.join(ROOT, ALL_METHODS[m][0]))
                         for m in args.methods}
-        self.seg_cfg = Config.fromfile(osp.join(ROOT, SEG_CONFIG))
+        self.seg_config = composed_seg_file(*SEG_LEAF)
+        self.seg_cfg = Config.fromfile(self.seg_config)
         self.methods = {m: {} for m in args.methods}
         self.stages = {}
         self.timing = {}  # phase -> seconds
@@ -678,19 +683,19 @@ class Acceptance:
                                               error=f'no {method} fp32 checkpoint'))
             return
         run = run_process([sys.executable, 'tools/convert_checkpoint.py', src, converted,
-                           '--seg-config', SEG_CONFIG],
+                           '--seg-config', self.seg_config],
                           osp.join(self.work, 'logs', 'seg_convert.log'), a.timeout,
                           self.env(gpu))
         if not self._stage('seg_convert', run,
-                           detail=f'{method} iteration {a.iters} -> {SEG_CONFIG}'):
+                           detail=f'{method} iteration {a.iters} -> {self.seg_config}'):
             return
         train_dir = osp.join(seg, 'train')
         opts = {'load_from': converted, 'train_cfg.max_iters': a.seg_iters,
                 'train_cfg.val_interval': a.seg_iters, 'train_dataloader.batch_size': a.batch,
                 'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
                 **seg_options(self.seg_cfg, a, self.data_root, workers=workers)}
-        run = run_process([sys.executable, 'tools/train.py', SEG_CONFIG, '--work-dir', train_dir,
-                           '--cfg-options', *format_options(opts)],
+        run = run_process([sys.executable, 'tools/train.py', self.seg_config,
+                           '--work-dir', train_dir, '--cfg-options', *format_options(opts)],
                           osp.join(self.work, 'logs', 'seg_train.log'), a.timeout, self.env(gpu),
                           gate)
         records = read_scalars(train_dir)
@@ -700,7 +705,7 @@ class Acceptance:
             return
         metrics_file = osp.join(seg, 'metrics.json')
         opts = seg_options(self.seg_cfg, a, self.data_root, loaders=('test', ), workers=workers)
-        run = run_process([sys.executable, 'tools/test.py', SEG_CONFIG,
+        run = run_process([sys.executable, 'tools/test.py', self.seg_config,
                            osp.join(train_dir, f'iter_{a.seg_iters}.pth'), '--work-dir',
                            osp.join(seg, 'test'), '--out-metrics', metrics_file,
                            '--cfg-options', *format_options(opts)],

@@ -93,6 +93,13 @@ def config_path(*parts) -> str:
     return osp.join(ROOT, 'configs', *parts)
 
 
+def seg_file(head: str, backbone: str, protocol: str, dataset: str) -> str:
+    """Absolute path of the segmentation leaf ``tools/evaluate.py`` runs for a head, backbone,
+    protocol and dataset: the file under configs/seg/, or the one composed from the manifest."""
+    from ssl4dp_mm.evaluation.trained_config import leaf_config
+    return leaf_config(head, protocol, dataset, backbone)
+
+
 def load_config(rel_path: str, data_root: str = None, **overrides):
     """Config.fromfile with the data roots pointed at ``data_root`` and extra dotted overrides."""
     from mmengine.config import Config

@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from ssl4dp_mm.datasets.label_split import split_path, split_tag
-from ssl4dp_mm.evaluation.trained_config import apply_backbone, dataset_parts, leaf_config
+from ssl4dp_mm.evaluation.trained_config import compose_config, dataset_parts, leaf_config
 from ssl4dp_mm.manifest import HEADS
 from tests.conftest import config_path
 
@@ -90,17 +90,21 @@ def test_variant_walk_is_not_empty():
 
 
 @pytest.mark.parametrize('path', VARIANT_BASES, ids=osp.basename)
-def test_evaluate_backbone_swap_equals_the_model_base(path):
-    """tools/evaluate.py --backbone X gives the model of configs/_base_/models/<head>_X_seg.py."""
+def test_evaluate_backbone_is_the_model_base(path):
+    """tools/evaluate.py --backbone X runs the model of configs/_base_/models/<head>_X_seg.py, and
+    that base takes the backbone and the head's decoder settings of the variant file <X>.py."""
     name = osp.basename(path)[:-len('_seg.py')]
     folder, backbone = name.split('_', 1)
     head = {h.folder: h.name for h in HEADS.values()}[folder]
     base = Config.fromfile(path).model
-    leaf = Config.fromfile(leaf_config(head, 'ft100', 'voc'))
-    apply_backbone(leaf, head, backbone)
-    assert leaf.model.backbone.to_dict() == base.backbone.to_dict()
-    got = {k: v for k, v in leaf.model.decode_head.items() if k != 'num_classes'}
+    run = compose_config(head, 'ft100', 'voc', seed=0, backbone=backbone)
+    assert run.model.backbone.to_dict() == base.backbone.to_dict()
+    got = {k: v for k, v in run.model.decode_head.items() if k != 'num_classes'}
     assert got == {k: v for k, v in base.decode_head.items() if k != 'num_classes'}
+    variant = Config.fromfile(config_path('_base_', 'models', f'{backbone}.py'))
+    assert base.backbone.to_dict() == variant.backbone.to_dict()
+    for key, value in variant[HEADS[head].decoder_var].items():
+        assert base.decode_head[key] == value, key
     plain = 'b-' in backbone
     assert base.backbone.type == ('mmseg.ResNet' if plain else 'mmseg.ResNetV1c')
     assert base.backbone.depth == int(backbone[1:3])

@@ -11,9 +11,10 @@ mIoU.
 CKPT is a pre-training checkpoint (ssl4dp_mm with or without decoder, MMSelfSup, torchvision,
 official MoCo/DenseCL) or ``none`` for random initialisation. For each protocol and seed this
 
-1. composes the segmentation config: the leaf ``configs/seg/<head>/<head>_r18-d8_<protocol>-<iters>_
-   <dataset>.py``, the backbone variant of ``configs/_base_/models/<backbone>.py`` (e.g. ``r18b-d8``
-   for plain-stem checkpoints), data root, iterations, seed, load_from; for FT-10% a seeded label
+1. composes the segmentation config: the leaf ``configs/seg/<head>/<head>_<backbone>_<protocol>-
+   <iters>_<dataset>.py`` (composed from the manifest where there is no such file, over the model
+   base ``configs/_base_/models/<head>_<backbone>_seg.py``: e.g. ``r18b-d8`` for plain-stem
+   checkpoints), data root, iterations, seed, load_from; for FT-10% a seeded label
    split of the full training set; and writes it to ``<run>/config.py``, so
    ``mim test mmseg <run>/config.py --checkpoint ...`` repeats the test;
 2. converts CKPT into ``<work-dir>/<name>/<head>_<backbone>_<dataset>/converted.pth``, checked
@@ -52,8 +53,10 @@ def parse_args(argv=None):
     parser.add_argument('--protocol', required=True, nargs='+', choices=PROTOCOLS)
     parser.add_argument('--dataset', required=True, choices=sorted(DATASETS))
     parser.add_argument('--backbone', default='r18-d8',
-                        help='variant in configs/_base_/models/: r18-d8 (default), r18-d16, '
-                        'r18b-d8 (plain stem: torchvision/MoCo/DenseCL), r50-d8, r50b-d8, ...')
+                        help='backbone tag of a model base '
+                        'configs/_base_/models/<head>_<tag>_seg.py: r18-d8 (default), r18-d16, '
+                        'r18b-d8 (plain stem: torchvision/MoCo/DenseCL), r50-d8, r50b-d8, '
+                        'r50b-d16')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0], help='training seeds')
     parser.add_argument('--name', help='row label in the results table (default: from CKPT)')
     parser.add_argument('--work-dir', default='work_dirs/eval')

@@ -35,7 +35,7 @@ from .segment_retrieval import retrieve_classes, segment_retrieval, split_segmen
 from .stages import StageFailed, run_stage
 from .suite import SUITE_DATASETS, SuiteDataset, run_suite, suite_table
 from .trained import EvaluationRefused, TrainedEval, evaluate_trained, run_trained
-from .trained_config import apply_backbone, apply_label_split, compose_config
+from .trained_config import apply_label_split, compose_config
 
 __all__ = [
     'cluster_confusion', 'fit_kmeans', 'kmeans_segmentation', 'convex_linear_probe',
@@ -52,5 +52,5 @@ __all__ = [
     'multiscale_scores', 'probe_layers', 'train_bn_linear_head', 'iou_match',
     'SUITE_DATASETS', 'SuiteDataset', 'run_suite', 'suite_table', 'default_name', 'save_record',
     'trained_column', 'StageFailed', 'run_stage', 'EvaluationRefused', 'TrainedEval',
-    'evaluate_trained', 'run_trained', 'apply_backbone', 'apply_label_split', 'compose_config'
+    'evaluate_trained', 'run_trained', 'apply_label_split', 'compose_config'
 ]

@@ -7,55 +7,30 @@ variant of ``configs/_base_/models/<backbone>.py`` (e.g. ``r18b-d8`` for plain-s
 and sets the data root, the length, the seed and ``load_from``; FT-x% trains on a seeded label
 split of the full training set.
 """
-import os
 import os.path as osp
-import re
 from typing import List, Optional, Sequence
 
 from mmengine.config import Config
 
-from ..manifest import HEADS, composed_seg_file
+from ..manifest import composed_seg_file
 from ..manifest import leaf_config as manifest_leaf
 from ..paths import CONFIG_ROOT
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-def leaf_config(head: str, protocol: str, dataset: str) -> str:
-    """The absolute path of the r18-d8 leaf config of a head, protocol and dataset: the static
-    leaf in ``configs/``, or where there is none (e.g. ADE20K) the leaf composed from the
-    manifest (:func:`ssl4dp_mm.manifest.composed_seg_file`, the same ``_base_`` list and
-    overrides a static leaf has), written to a file.
+def leaf_config(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
+    """The absolute path of the leaf config of a head, protocol, dataset and backbone: the static
+    leaf in ``configs/``, or where there is none (e.g. ADE20K, the ResNet-50 rows) the leaf
+    composed from the manifest (:func:`ssl4dp_mm.manifest.composed_seg_file`, the same
+    ``_base_`` list and overrides a static leaf has), written to a file.
 
     Raises:
-        KeyError: An unknown head, protocol or dataset (the manifest names the known ones).
+        KeyError: An unknown head, protocol, dataset or backbone (the manifest names the known
+            ones).
     """
-    path = osp.join(CONFIG_ROOT, manifest_leaf(head, protocol, dataset))
-    return path if osp.isfile(path) else composed_seg_file(head, protocol, dataset)
-
-
-def available_backbones() -> List[str]:
-    """The backbone variants of ``configs/_base_/models/`` (``r18-d8``, ``r50b-d8``, ...)."""
-    folder = osp.join(CONFIG_ROOT, '_base_', 'models')
-    return sorted(f[:-3] for f in os.listdir(folder) if re.fullmatch(r'r\d+b?-d\d+\.py', f))
-
-
-def apply_backbone(cfg: Config, head: str, backbone: str) -> None:
-    """Swap in a backbone variant: ``backbone`` and the head's decoder from
-    ``configs/_base_/models/<backbone>.py``, exactly what the ``<head>_<backbone>_seg.py`` model
-    bases inherit (num_classes and the loss stay the leaf's).
-
-    Raises:
-        FileNotFoundError: No such variant (the message lists the available ones).
-    """
-    path = osp.join(CONFIG_ROOT, '_base_', 'models', f'{backbone}.py')
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'backbone variant {backbone!r} not found ({path}); available: '
-                                f'{available_backbones()}')
-    variant = Config.fromfile(path)
-    cfg.model.backbone = variant.backbone
-    for key, value in variant[HEADS[head].decoder_var].items():
-        cfg.model.decode_head[key] = value
+    path = osp.join(CONFIG_ROOT, manifest_leaf(head, protocol, dataset, backbone))
+    return path if osp.isfile(path) else composed_seg_file(head, protocol, dataset, backbone)
 
 
 def dataset_parts(dataset: dict) -> list:
@@ -127,19 +102,19 @@ def compose_config(head: str, protocol: str, dataset: str, seed: int,
         dataset (str): A dataset of the manifest.
         seed (int): The training seed (``randomness.seed``).
         load_from (str, optional): The converted weights. Defaults to None (random init).
-        backbone (str): A variant of ``configs/_base_/models/``. Defaults to 'r18-d8'.
+        backbone (str): The backbone tag of the leaf (its model base
+            ``configs/_base_/models/<head>_<backbone>_seg.py``). Defaults to 'r18-d8'.
         data_root (str, optional): The data root of every dataset. Defaults to None (the leaf's).
         iters (int, optional): The protocol length (schedules scale). Defaults to None (the
             leaf's).
-        config (str, optional): This leaf instead of the manifest's. Defaults to None.
+        config (str, optional): This leaf instead of the manifest's (with its own backbone).
+            Defaults to None.
         cfg_options (dict, optional): Keys merged last. Defaults to None.
         val_interval (int, optional): Validate every this many iterations (and at the end).
             Defaults to None (no validation while training).
     """
-    leaf = config or leaf_config(head, protocol, dataset)
+    leaf = config or leaf_config(head, protocol, dataset, backbone)
     cfg = Config.fromfile(leaf)
-    if backbone != 'r18-d8':
-        apply_backbone(cfg, head, backbone)
     if data_root:
         set_data_root(cfg, data_root)
     if iters:

@@ -39,13 +39,16 @@ def row_commands(row: ReferenceRow) -> List[str]:
 
 
 def by_hand_commands(row: ReferenceRow, protocol: str) -> List[str]:
-    """What ``tools/evaluate.py`` runs for one protocol and seed of the row's first head:
-    convert, train the leaf from the converted checkpoint, test its last checkpoint."""
-    leaf = osp.join('configs', seg_config(row.eval_heads[0], REFERENCE_SEG_BACKBONES[0],
-                                          protocol, row.dataset))
+    """What ``tools/evaluate.py`` runs for one protocol and seed of the row's first head: write
+    the leaf composed from the manifest, convert, train the leaf from the converted checkpoint,
+    test its last checkpoint."""
+    head, backbone = row.eval_heads[0], REFERENCE_SEG_BACKBONES[0]
     work = f'work_dirs/{protocol}'
+    leaf = osp.join(work, osp.basename(seg_config(head, backbone, protocol, row.dataset)))
     iters = protocol_iters(protocol, row.dataset)
-    return [f'python tools/convert_checkpoint.py {row.checkpoint} mmseg.pth{NEXT}'
+    return [f'python tools/reproduce.py --seg {head} {protocol} {row.dataset} '
+            f'--backbone {backbone}{NEXT}--write-config {leaf}',
+            f'python tools/convert_checkpoint.py {row.checkpoint} mmseg.pth{NEXT}'
             f'--seg-config {leaf}',
             f'python tools/train.py {leaf} --work-dir {work}{NEXT}'
             '--cfg-options load_from=mmseg.pth',

@@ -181,6 +181,17 @@ def seg_bases(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') 
         dataset (str): a name of :data:`DATASETS`.
         backbone (str): a backbone tag of
             ``configs/_base_/models/<head folder>_<backbone>_seg.py``. Defaults to ``'r18-d8'``.
+
+    Raises:
+        KeyError: an unknown head, protocol or dataset, or a backbone without a model base (the
+            message lists the head's).
     """
     folder = head_of(head).folder
-    return [f'models/{folder}_{backbone}_seg.py', protocol_piece(protocol, dataset)]
+    model = f'models/{folder}_{backbone}_seg.py'
+    models = osp.join(CONFIG_ROOT, '_base_', 'models')
+    if not osp.isfile(osp.join(CONFIG_ROOT, '_base_', model)):
+        known = sorted(f[len(folder) + 1:-len('_seg.py')] for f in os.listdir(models)
+                       if re.fullmatch(rf'{folder}_r\d+b?-d\d+_seg\.py', f))
+        raise KeyError(f'no model base {model} for backbone {backbone!r}; the {head} head has: '
+                       f'{", ".join(known)}')
+    return [model, protocol_piece(protocol, dataset)]

@@ -14,6 +14,7 @@ import torch
 from mmengine.config import Config, DictAction
 
 from ssl4dp_mm.benchmarking.camvid_suite import ROWS, VIT
+from ssl4dp_mm.manifest import composed_seg_file
 from tests.conftest import ROOT, load_tool
 
 # the rehearsal's methods: MMSelfSup's MoCo v2 (a reference), PLMoCo w/dec (whose checkpoint feeds
@@ -107,7 +108,7 @@ def test_closest_config_is_pointed_at_the_voc_layout():
 def test_seg_options_cut_every_resize_crop_and_pad():
     b = bench()
     args = argparse.Namespace(seg_crop=32)
-    cfg = Config.fromfile(osp.join(ROOT, b.SEG_CONFIG))
+    cfg = Config.fromfile(composed_seg_file(*b.SEG_LEAF))
     cfg = _apply(cfg, b.seg_options(cfg, args, '/voc', workers=0))
     kinds = {'RandomResize': ('scale', (128, 32)), 'Resize': ('scale', (128, 32)),
              'RandomCrop': ('crop_size', (32, 32)), 'Pad': ('size', (32, 32))}

@@ -11,10 +11,10 @@ from mmengine.registry import init_default_scope
 from PIL import Image
 
 from ssl4dp_mm.datasets.reference_layouts import make_cityscapes, make_voc_aug
-from tests.conftest import load_config
+from tests.conftest import load_config, seg_file
 
-VOC_SEG = 'seg/pspnet/pspnet_r50b-d8_ft100-30k_voc12aug.py'
-CITY_SEG = 'seg/pspnet/pspnet_r50b-d8_ft100-90k_cityscapes.py'
+VOC_SEG = seg_file('psp', 'r50b-d8', 'ft100', 'voc')
+CITY_SEG = seg_file('psp', 'r50b-d8', 'ft100', 'cityscapes')
 VOC_SSL = 'selfsup/plmoco/plmoco_r50b-d8-mocofcn_1xb16-20e_voc12aug_from-mocov2.py'
 CITY_SSL = 'selfsup/plmoco/plmoco_r50b-d8-mocofcn_1xb16-20e_cityscapes_from-mocov2.py'
 

@@ -26,13 +26,15 @@ def test_one_row_in_full():
 
 
 def test_by_hand_commands():
+    leaf = 'work_dirs/lp/mocofcn_r50b-d8_lp-3k_voc12aug.py'
     assert by_hand_commands(reference_row('voc/plmoco-mocofcn'), 'lp') == [
+        'python tools/reproduce.py --seg mocofcn lp voc --backbone r50b-d8 \\\n'
+        f'    --write-config {leaf}',
         f'python tools/convert_checkpoint.py {PLMOCO}/iter_13220.pth mmseg.pth \\\n'
-        '    --seg-config configs/seg/mocofcn/mocofcn_r50b-d8_lp-3k_voc12aug.py',
-        'python tools/train.py configs/seg/mocofcn/mocofcn_r50b-d8_lp-3k_voc12aug.py '
-        '--work-dir work_dirs/lp \\\n    --cfg-options load_from=mmseg.pth',
-        'python tools/test.py configs/seg/mocofcn/mocofcn_r50b-d8_lp-3k_voc12aug.py '
-        'work_dirs/lp/iter_3000.pth',
+        f'    --seg-config {leaf}',
+        f'python tools/train.py {leaf} --work-dir work_dirs/lp \\\n'
+        '    --cfg-options load_from=mmseg.pth',
+        f'python tools/test.py {leaf} work_dirs/lp/iter_3000.pth',
     ]
 
 
@@ -77,6 +79,11 @@ def test_every_command_names_existing_files_and_parses(evaluate):
 def test_by_hand_commands_name_existing_files():
     for row in reference_rows():
         for protocol in row.eval_protocols:
-            for command in by_hand_commands(row, protocol):
+            write, *commands = by_hand_commands(row, protocol)
+            argv = _argv(write)
+            assert argv[:3] == ['python', 'tools/reproduce.py', '--seg']
+            leaf = argv[argv.index('--write-config') + 1]
+            for command in commands:
                 for path in re.findall(r'(?:tools|configs)/\S+\.py', command):
                     assert osp.isfile(osp.join(ROOT, path)), path
+                assert leaf in command

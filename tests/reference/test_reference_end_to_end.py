@@ -18,8 +18,8 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.registry import init_default_scope
 
-from ssl4dp_mm.manifest import all_pretrain_rows, all_seg_leaves, pretrain_config, seg_config
-from tests.conftest import config_path, load_tool
+from ssl4dp_mm.manifest import all_pretrain_rows, all_seg_leaves, pretrain_config
+from tests.conftest import config_path, load_tool, seg_file
 from tests.reference.conftest import FULL, tiny_pretrain_config, tiny_seg_config
 
 # one per method family and data pipeline, both datasets; each also converts and runs a leaf
@@ -49,7 +49,7 @@ def splits(reference_roots):
 
     from ssl4dp_mm.datasets.label_split import make_label_split
     for dataset, root in reference_roots.items():
-        full = Config.fromfile(config_path(seg_config('psp', 'r50b-d8', 'ft100', dataset)))
+        full = Config.fromfile(seg_file('psp', 'r50b-d8', 'ft100', dataset))
         parts = [full.train_dataloader.dataset]
         parts = list(parts[0].datasets) if 'datasets' in parts[0] else parts
         for part in parts + [full.val_dataloader.dataset]:
@@ -113,7 +113,7 @@ def test_pretrain_converts_and_evaluates(method, decoder, dataset, splits, mocov
         g['lr'] for g in groups if not g['loaded'])
     # convert against the leaf of its decoder (LP-100% needs one), else FT-10% with MoCoFCN
     protocol = 'lp' if decoder else 'ft10'
-    seg_rel = seg_config(decoder or 'mocofcn', 'r50b-d8', protocol, dataset)
+    seg_rel = seg_file(decoder or 'mocofcn', 'r50b-d8', protocol, dataset)
     report = convert(ckpt, str(tmp_path / 'mmseg.pth'), seg_rel)
     assert report['source'] == ('ssl4dp_mm' if decoder else 'mmselfsup')
     if decoder:
@@ -159,7 +159,7 @@ def pretrained(mocov2_checkpoint, tmp_path_factory):
 @pytest.mark.parametrize('head,backbone,protocol,dataset', _params(all_seg_leaves(), DEFAULT_SEG))
 def test_seg_leaf_trains_and_tests(head, backbone, protocol, dataset, splits, pretrained,
                                    tmp_path):
-    rel = seg_config(head, backbone, protocol, dataset)
+    rel = seg_file(head, backbone, protocol, dataset)
     dst = str(tmp_path / 'mmseg.pth')
     report = convert(pretrained(head), dst, rel)  # an r50b-d8 checkpoint fits the d16 leaves too
     assert all(k.startswith('decode_head.conv_seg') for k in report['missing'])

@@ -21,7 +21,7 @@ from ssl4dp_mm.datasets.label_split import make_label_split
 from ssl4dp_mm.manifest import HEADS
 from ssl4dp_mm.manifest import METHODS as MANIFEST_METHODS
 from ssl4dp_mm.manifest import PROTOCOLS, leaf_config
-from tests.conftest import FULL, config_path, load_config, load_tool, train_few_iters
+from tests.conftest import FULL, config_path, load_config, load_tool, seg_file, train_few_iters
 from tests.models.algorithms.patch_family_utils import cfg_path
 
 NEW_DECODERS = ('dlv3p', 'nl', 'psp256')
@@ -99,7 +99,7 @@ def test_the_decoder_dicts_are_shared_by_pretraining_and_segmentation(decoder):
             (camvid_config('mocodec', decoder),
              leaf_config(decoder, 'lp', 'camvid')),
             (f'selfsup/plmoco/plmoco_r50b-d8-{decoder}_1xb16-20e_voc12aug_from-mocov2.py',
-             leaf_config(decoder, 'lp', 'voc', 'r50b-d8'))):
+             seg_file(decoder, 'r50b-d8', 'lp', 'voc'))):
         dec = Config.fromfile(config_path(pre)).model.decoder.to_dict()
         head = Config.fromfile(config_path(seg)).model.decode_head.to_dict()
         head.pop('num_classes'), head.pop('loss_decode')
