@@ -110,6 +110,9 @@ def test_evaluate_composes_the_missing_leaf(ade_root):
     assert osp.isfile(leaf) and leaf.endswith('pspnet_r18-d8_lp-8k_ade20k.py')
     cfg = compose_config('psp', 'lp', 'ade20k', seed=1, backbone='r50b-d8', data_root=ade_root,
                          iters=20)
-    assert cfg.leaf_config == leaf and cfg.model.type == 'FrozenEncoderDecoder'
+    # the run starts from the composed leaf of its own backbone
+    r50b = leaf_config('psp', 'lp', 'ade20k', 'r50b-d8')
+    assert r50b.endswith('pspnet_r50b-d8_lp-8k_ade20k.py')
+    assert cfg.leaf_config == r50b and cfg.model.type == 'FrozenEncoderDecoder'
     assert cfg.model.backbone.depth == 50 and cfg.train_cfg.max_iters == 20
     assert cfg.test_dataloader.dataset.data_root == ade_root
