@@ -23,7 +23,7 @@ from .methods import method_of
 from .pretrain_parts import (BACKBONE_CHANNELS, DATA_PIPELINES, DECODER_STRIDES, MASK_SAMPLERS,
                              PRETRAIN_BACKBONE, PRETRAIN_FROM, iters_per_epoch, pretrain_bases,
                              pretrain_stem, recipe_of)
-from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, leaf_config, seg_bases
+from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, is_timm, leaf_config, seg_bases
 
 BASE_DIR = osp.join(CONFIG_ROOT, '_base_')
 # where composed configs are written for the tools that take a file
@@ -35,13 +35,17 @@ def _bases_text(bases: list, base_dir: str) -> str:
     return f'_base_ = [\n{lines}]\n'
 
 
-def seg_overrides(protocol: str, dataset: str) -> str:
+def seg_overrides(protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
     """What a leaf sets beside its bases: the classifier's classes, the input size of the data
-    preprocessor (the dataset's crop) and, for LP-100%, :data:`LINEAR_PROBE_MODEL`."""
+    preprocessor (the dataset's crop), for LP-100% :data:`LINEAR_PROBE_MODEL`, and for a timm
+    backbone's fine-tuning its layer-wise lr decay (the backbone base's ``timm_layer_decay``)."""
     fields = [f'{k}={v!r}' for k, v in LINEAR_PROBE_MODEL.items()] if protocol == 'lp' else []
     fields += ['data_preprocessor=dict(size={{_base_.crop_size}})',
                f'decode_head=dict(num_classes={dataset_of(dataset).num_classes})']
-    return 'model = dict(\n' + ''.join(f'    {f},\n' for f in fields) + ')\n'
+    text = 'model = dict(\n' + ''.join(f'    {f},\n' for f in fields) + ')\n'
+    if is_timm(backbone) and protocol != 'lp':
+        text += 'optim_wrapper = dict(paramwise_cfg={{_base_.timm_layer_decay}})\n'
+    return text
 
 
 def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8',
@@ -68,7 +72,7 @@ def seg_config_text(head: str, protocol: str, dataset: str, backbone: str = 'r18
     title = f'{head_of(head).title} on {backbone}, {PROTOCOLS[protocol]}' + \
         (f' ({decay} decay)' if decay else '') + f'; {dataset_of(dataset).title}'
     return (f'# {title}: composed from the manifest (ssl4dp_mm/manifest/compose.py)\n' +
-            _bases_text(bases, base_dir) + seg_overrides(protocol, dataset))
+            _bases_text(bases, base_dir) + seg_overrides(protocol, dataset, backbone))
 
 
 def data_overrides(data: str, decoder: Optional[str] = None,

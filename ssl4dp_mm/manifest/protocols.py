@@ -24,6 +24,11 @@ PROTOCOLS: Dict[str, str] = {'ft10': 'FT-10%', 'lp': 'LP-100%', 'ft100': 'FT-100
 # what LP-100% sets on the model: only decode_head.conv_seg learns; backbone, decoder and BN
 # statistics stay frozen
 LINEAR_PROBE_MODEL = dict(type='FrozenEncoderDecoder', trainable=['decode_head.conv_seg'])
+# the backbone tags (``timm-vit-s14-dinov2``, ``timm-convnext-t``: TimmDenseBackbone) fine-tuned
+# with the transformer recipe: the ``vit_`` protocol pieces (AdamW, layer-wise lr decay) for FT-10%
+# and FT-100%, with the decay of the backbone base's ``timm_layer_decay``; LP-100% as any backbone
+TIMM_PREFIX = 'timm-'
+TIMM_FT_PIECE = 'vit_'
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,19 @@ def protocol_iters(protocol: str, dataset: str) -> int:
     raise ValueError(f'iteration tag {tag!r} of {dataset}/{protocol}: expected <n>k or <n>i')
 
 
-def protocol_piece(protocol: str, dataset: str) -> str:
+def is_timm(backbone: str) -> bool:
+    """Whether a backbone tag names a timm backbone (:data:`TIMM_PREFIX`)."""
+    return backbone.startswith(TIMM_PREFIX)
+
+
+def protocol_piece(protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
     """The protocol base of a dataset, relative to ``configs/_base_/``
-    (``protocols/<protocol>-<tag>_<suffix>.py``: the dataset, its schedule, the runtime)."""
+    (``protocols/<protocol>-<tag>_<suffix>.py``: the dataset, its schedule, the runtime; for a
+    timm backbone's FT-10% / FT-100% the ``vit_`` piece of the same iterations)."""
     _check_protocol(protocol)
     ds = dataset_of(dataset)
-    return f'protocols/{protocol}-{ds.iters[protocol]}_{ds.suffix}.py'
+    prefix = TIMM_FT_PIECE if is_timm(backbone) and protocol != 'lp' else ''
+    return f'protocols/{prefix}{protocol}-{ds.iters[protocol]}_{ds.suffix}.py'
 
 
 def protocol_piece_bases(protocol: str, dataset: str) -> List[str]:
@@ -191,7 +203,11 @@ def seg_bases(head: str, protocol: str, dataset: str, backbone: str = 'r18-d8') 
     models = osp.join(CONFIG_ROOT, '_base_', 'models')
     if not osp.isfile(osp.join(CONFIG_ROOT, '_base_', model)):
         known = sorted(f[len(folder) + 1:-len('_seg.py')] for f in os.listdir(models)
-                       if re.fullmatch(rf'{folder}_r\d+b?-d\d+_seg\.py', f))
+                       if re.fullmatch(rf'{folder}_(r\d+b?-d\d+|{TIMM_PREFIX}.+)_seg\.py', f))
         raise KeyError(f'no model base {model} for backbone {backbone!r}; the {head} head has: '
                        f'{", ".join(known)}')
-    return [model, protocol_piece(protocol, dataset)]
+    piece = protocol_piece(protocol, dataset, backbone)
+    if not osp.isfile(osp.join(CONFIG_ROOT, '_base_', piece)):
+        raise KeyError(f'no protocol piece configs/_base_/{piece} for {protocol} on {dataset} '
+                       f'with the {backbone} backbone')
+    return [model, piece]

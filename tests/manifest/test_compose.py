@@ -197,3 +197,46 @@ def test_iteration_tags_are_read_from_the_protocol_pieces(tmp_path, monkeypatch)
             protocols._protocol_tags('newset')
     finally:
         protocols._protocol_tags.cache_clear()
+
+
+TIMM_BACKBONES = {'timm-vit-s14-dinov2': ('vit_small_patch14_dinov2', 384),
+                  'timm-convnext-t': ('convnext_tiny', 768)}
+
+
+@pytest.mark.parametrize('backbone', sorted(TIMM_BACKBONES))
+@pytest.mark.parametrize('dataset', sorted(DATASETS))
+def test_timm_backbone_leaves_compose(backbone, dataset):
+    """Every protocol on every dataset for the MoCoFCN head on a timm backbone: LP-100% is the
+    ResNet leaf's protocol; FT-10% / FT-100% keep its data, iterations and batch with the
+    transformer recipe (AdamW, layer-wise decay of the backbone base)."""
+    model_name, width = TIMM_BACKBONES[backbone]
+    decay = Config.fromfile(config_path('_base_', 'models', f'{backbone}.py'.replace(
+        'timm-', 'timm_'))).timm_layer_decay
+    for protocol in PROTOCOLS:
+        cfg = compose_seg_config('mocofcn', protocol, dataset, backbone)
+        resnet = compose_seg_config('mocofcn', protocol, dataset)
+        assert cfg.model.backbone.type == 'mmseg.TimmDenseBackbone'
+        assert cfg.model.backbone.model_name == model_name
+        assert cfg.model.decode_head.in_channels == width
+        assert cfg.model.decode_head.num_classes == DATASETS[dataset].num_classes
+        for key in ('train_dataloader', 'train_cfg', 'test_dataloader'):
+            assert cfg[key] == resnet[key], key
+        if protocol == 'lp':
+            assert cfg.optim_wrapper == resnet.optim_wrapper
+            assert cfg.model.type == 'FrozenEncoderDecoder'
+        else:
+            assert cfg.optim_wrapper.optimizer.type == 'AdamW'
+            assert cfg.optim_wrapper.constructor == 'ViTLayerDecayOptimWrapperConstructor'
+            assert cfg.optim_wrapper.paramwise_cfg == decay
+
+
+def test_a_backbone_without_a_piece_is_refused_naming_it(monkeypatch):
+    from ssl4dp_mm.manifest import protocols
+    real = osp.isfile
+    monkeypatch.setattr(protocols.osp, 'isfile', lambda p: False if p.endswith(
+        'vit_ft100-30k_voc12aug.py') else real(p))
+    with pytest.raises(KeyError, match='no protocol piece configs/_base_/protocols/'
+                       'vit_ft100-30k_voc12aug.py for ft100 on voc with the timm-convnext-t'):
+        seg_config_text('mocofcn', 'ft100', 'voc', 'timm-convnext-t')
+    with pytest.raises(KeyError, match='the mocofcn head has: .*r50b-d8.*timm-convnext-t'):
+        seg_config_text('mocofcn', 'ft100', 'voc', 'timm-vit-b14')

@@ -14,3 +14,7 @@ timm_backbone = dict(
     model_name='convnext_tiny',
     out_indices=(-1, ),
     norm=True)
+# Fine-tuning (FT-10%, FT-100%; the vit_ protocol pieces' AdamW): layer-wise lr decay 0.9 per stage
+# (MMSeg's ConvNeXt recipe decays 0.9 stage-wise) over timm's coarse grouping
+# (ViTLayerDecayOptimWrapperConstructor): the 4 stages and the final norm above the stem.
+timm_layer_decay = dict(num_layers=5, decay_rate=0.9, timm_coarse=True)

@@ -18,3 +18,6 @@ timm_backbone = dict(
     dynamic_img_pad=True,  # segmentation pads inputs off the 14 px grid; pre-training refuses them
     out_indices=(-1, ),
     norm=True)
+# Fine-tuning (FT-10%, FT-100%; the vit_ protocol pieces' AdamW): layer-wise lr decay 0.65 over
+# timm's grouping of the model (ViTLayerDecayOptimWrapperConstructor): the 12 blocks above the stem.
+timm_layer_decay = dict(num_layers=12, decay_rate=0.65)

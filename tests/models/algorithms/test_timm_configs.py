@@ -1,8 +1,9 @@
-"""The post-training recipes on timm backbones (PLMoCo w/o dec and DetCon-S w/o dec, continued from
+"""The post-training recipes on timm backbones (PLMoCo and DetCon-S, w/o and w/dec, continued from
 DINOv2's ViT-S/14 and from a ConvNeXt-T): each config trains two iterations on a generated VOC aug
 copy from a synthetic checkpoint of the official layout (tiny sizes by override), the backbone
-starts from the file's weights, the checkpoint converts into the linear-probe leaf of its backbone,
-which trains (only conv_seg moves) and tests; DetCon samples its masks at the backbone's stride."""
+starts from the file's weights, the checkpoint converts into the linear-probe leaf of its backbone
+(w/o dec) or into the composed MoCoFCN FT-100% leaf (w/dec: the decoder carried), which trains
+and tests; DetCon samples its masks at the backbone's stride."""
 import math
 
 import pytest
@@ -15,16 +16,18 @@ from ssl4dp_mm.benchmarking.small_pretrain import small_pretrain_config
 from ssl4dp_mm.models.backbones import TimmDenseBackbone
 from tests._helpers.small_run import small_seg_config
 from tests.checkpoints.timm_checkpoints import DinoV2Replica, DinoV3ConvNeXtReplica, state_of
-from tests.conftest import config_path, load_config, load_tool
+from tests.conftest import config_path, load_config, load_tool, seg_file
 
 CONFIGS = {
-    'selfsup/plmoco/plmoco_vit-s14_1xb16-20e_voc12aug_from-dinov2.py': ('PLMoCo', 14),
-    'selfsup/detcon/detcons_vit-s14_1xb16-20e_voc12aug_from-dinov2.py': ('DetConS', 14),
-    'selfsup/plmoco/plmoco_convnext-t_1xb16-20e_voc12aug_from-timm.py': ('PLMoCo', 32),
-    'selfsup/detcon/detcons_convnext-t_1xb16-20e_voc12aug_from-timm.py': ('DetConS', 32),
+    f'selfsup/{folder}/{method}_{arch}{dec}_1xb16-20e_voc12aug_from-{start}.py': (kind, stride)
+    for folder, method, kind in (('plmoco', 'plmoco', 'PLMoCo'), ('detcon', 'detcons', 'DetConS'))
+    for arch, start, stride in (('vit-s14', 'dinov2', 14), ('convnext-t', 'timm', 32))
+    for dec in ('', '-fcn')
 }
 SEG = dict(vit='seg/timm/linear_vit-s14-dinov2_lp-3k_voc12aug.py',
            convnext='seg/timm/linear_convnext-t_lp-3k_voc12aug.py')
+# the w/dec checkpoints' segmentation model: MoCoFCN on the backbone, FT-100% (AdamW, layer decay)
+SEG_DEC = dict(vit='timm-vit-s14-dinov2', convnext='timm-convnext-t')
 TINY_VIT = dict(embed_dim=48, depth=2, num_heads=2)
 TINY_CONVNEXT = dict(dims=(8, 16, 24, 32), depths=(1, 1, 2, 1))
 
@@ -38,10 +41,14 @@ def unformatted_config_text(monkeypatch):
 
 
 def tiny(cfg):
-    """The config with its backbone shrunk (same model_name and settings) and its neck narrowed."""
+    """The config with its backbone shrunk (same model_name and settings) and its neck (or its
+    decoder) narrowed."""
     vit = 'convnext' not in cfg.model.backbone.model_name
     cfg.model.backbone.update(TINY_VIT if vit else TINY_CONVNEXT)
-    cfg.model.neck.in_channels = 48 if vit else 32
+    if cfg.model.get('decoder'):
+        cfg.model.decoder.in_channels = 48 if vit else 32
+    else:
+        cfg.model.neck.in_channels = 48 if vit else 32
     if 'hid_channels' in cfg.model.neck:
         cfg.model.neck.hid_channels = 64
     return cfg, vit
@@ -59,8 +66,13 @@ def test_backbone_stride_and_mask_sampling(cfg_path):
     backbone = cfg.model.backbone
     assert backbone.type == 'mmseg.TimmDenseBackbone' and 'depth' not in backbone
     assert backbone.model_name == ('vit_small_patch14_dinov2' if stride == 14 else 'convnext_tiny')
-    assert cfg.model.type == kind and cfg.model.get('decoder') is None
-    assert cfg.model.neck.in_channels == (384 if stride == 14 else 768)
+    width = 384 if stride == 14 else 768
+    assert cfg.model.type == kind
+    if '-fcn_' in cfg_path:  # the FCN decoder of timm_fcn.py feeds the projector
+        assert cfg.model.decoder.type == 'mmseg.FCNHead' and cfg.model.decoder.dilation == 1
+        assert cfg.model.decoder.in_channels == width and cfg.model.neck.in_channels == 256
+    else:
+        assert cfg.model.get('decoder') is None and cfg.model.neck.in_channels == width
     assert cfg.optim_wrapper.constructor == 'ContinuedPretrainOptimWrapperConstructor'
     cfg, _ = tiny(cfg)
     init_default_scope('mmselfsup')
@@ -112,9 +124,17 @@ def test_trains_from_a_public_checkpoint(cfg_path, tmp_path):
     for group in groups:
         (p, ) = group['params']
         assert group['loaded'] == names[id(p)].startswith('backbone.'), names[id(p)]
-    # into the linear probe of its backbone (a leaf shrunk alike): only conv_seg is new
-    seg_leaf = tmp_path / 'seg_leaf.py'
     width = 48 if vit else 32
+    if '-fcn_' in cfg_path:
+        _fine_tune_with_the_decoder(runner, args, width, vit, root, tmp_path)
+    else:
+        _linear_probe(trained, args, width, vit, root, tmp_path)
+
+
+def _linear_probe(trained, args, width, vit, root, tmp_path):
+    """Into the linear probe of its backbone (a leaf shrunk alike): only conv_seg is new, the
+    frozen backbone keeps the converted weights."""
+    seg_leaf = tmp_path / 'seg_leaf.py'
     seg_leaf.write_text(f"_base_ = '{config_path(SEG['vit' if vit else 'convnext'])}'\n"
                         f"model = dict(backbone=dict({args!r}), decode_head=dict("
                         f"in_channels={width}, channels={width}))\n")
@@ -131,3 +151,33 @@ def test_trains_from_a_public_checkpoint(cfg_path, tmp_path):
     for k, v in trained.items():
         assert torch.equal(state['backbone.' + k], v), k
     assert 0 <= probe.test()['mIoU'] <= 100
+
+
+def _fine_tune_with_the_decoder(runner, args, width, vit, root, tmp_path):
+    """Into the composed MoCoFCN FT-100% leaf of its backbone (shrunk alike; the tiny ViT has 2
+    blocks): backbone and decoder convert, only conv_seg is new; fine-tuning groups the
+    parameters by timm's layers (AdamW, each group's lr = 1e-4 x decay ** (L + 1 - depth))."""
+    seg_leaf = tmp_path / 'seg_leaf.py'
+    layers = 2 if vit else 5
+    seg_leaf.write_text(
+        f"_base_ = '{seg_file('mocofcn', SEG_DEC['vit' if vit else 'convnext'], 'ft100', 'voc')}'\n"
+        f"model = dict(backbone=dict({args!r}), decode_head=dict(in_channels={width}))\n"
+        f"optim_wrapper = dict(paramwise_cfg=dict(num_layers={layers}))\n")
+    seg = str(tmp_path / 'seg.pth')
+    report = load_tool('convert_checkpoint').convert(
+        str(tmp_path / 'run' / 'iter_2.pth'), seg, str(seg_leaf), verbose=False)
+    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
+    assert not report['unexpected']
+    converted = torch.load(seg, map_location='cpu', weights_only=True)['state_dict']
+    for k, v in runner.model.decoder.state_dict().items():
+        assert torch.equal(converted['decode_head.' + k], v), k
+    init_default_scope('mmseg')
+    seg_cfg = small_seg_config(load_config(str(seg_leaf)), root, seg, str(tmp_path / 'ft'))
+    tuned = Runner.from_cfg(seg_cfg)
+    tuned.train()
+    decay = 0.65 if vit else 0.9
+    lrs = {g['group_name']: g['initial_lr'] for g in tuned.optim_wrapper.optimizer.param_groups}
+    assert type(tuned.optim_wrapper.optimizer).__name__ == 'AdamW'
+    assert lrs['layer_0_decay'] == pytest.approx(1e-4 * decay**(layers + 1))
+    assert lrs[f'layer_{layers + 1}_decay'] == pytest.approx(1e-4)  # the decode head
+    assert 0 <= tuned.test()['mIoU'] <= 100
