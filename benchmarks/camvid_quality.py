@@ -58,7 +58,7 @@ from ssl4dp_mm.benchmarking import camvid_report, continued_report, runner, upst
 from ssl4dp_mm.benchmarking.camvid_continued_suite import CONTINUED
 from ssl4dp_mm.benchmarking.camvid_continued_suite import GROUPS as CONTINUED_GROUPS
 from ssl4dp_mm.benchmarking.camvid_continued_suite import ORDER, continued_suite
-from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS
+from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS, with_protocols
 from ssl4dp_mm.benchmarking.results_file import write_results
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -82,10 +82,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--upstream-epochs', type=int, help='override its 200 epochs')
     parser.add_argument('--upstream-options', nargs='+', default=[], metavar='KEY=VALUE',
                         help='more --cfg-options of its training (smoke runs)')
-    parser.add_argument('--scratch-results',
-                        default=osp.join(ROOT, 'benchmarks', 'results',
-                                         'camvid_quality_seeds.json'),
-                        help='the from-random-init rows the continued page compares claims with')
+    parser.add_argument('--scratch-results', nargs='+',
+                        default=[osp.join(ROOT, 'benchmarks', 'results', name) for name in
+                                 ('camvid_quality_seeds.json', 'camvid_quality_ft100.json')],
+                        help='the from-random-init rows the continued page compares claims with '
+                        '(results JSONs; a later file adds the columns an earlier one lacks)')
+    parser.add_argument('--protocols', nargs='+', choices=('lp', 'ft10', 'ft100'),
+                        default=['lp', 'ft10'],
+                        help='scratch regime: the trained protocols of each row (ft100: FT-100%% '
+                        'of the continued regime, on the rows evaluated with MoCoFCN)')
     continued_names = [n for n in ('upstream', *CONTINUED, *CONTINUED_GROUPS)
                        if n not in CAMVID.choices()]
     parser.add_argument('--methods', nargs='+', choices=CAMVID.choices() + continued_names,
@@ -138,11 +143,13 @@ def main(argv=None) -> int:
                                              options=args.upstream_options)
         suite = continued_suite(ckpt)
         results, wall = runner.run_suite(suite, suite.expand(args.methods), args)
-        page = continued_report.render(results, args, wall, camvid_report.environment(), cost,
-                                       continued_report.load_scratch(args.scratch_results),
-                                       osp.relpath(args.scratch_results, ROOT))
+        page = continued_report.render(
+            results, args, wall, camvid_report.environment(), cost,
+            continued_report.load_scratch(args.scratch_results),
+            ', '.join(osp.relpath(p, ROOT) for p in args.scratch_results if osp.isfile(p)))
     else:
-        results, wall = runner.run_suite(CAMVID, args.methods, args)
+        results, wall = runner.run_suite(with_protocols(CAMVID, args.protocols), args.methods,
+                                         args)
         page = camvid_report.render(results, args, wall, camvid_report.environment())
     print(page)
     write_results(args.out, page, results)

@@ -17,15 +17,13 @@ backbone's lr starts at 0.1x and rises, the new parameters follow the main cosin
 Every row is evaluated by LP-100%, FT-10%, FT-100% (``mocofcn_r18-d8_ft100-200i_camvid-half.py``)
 and the frozen protocols.
 """
-import os.path as osp
 from dataclasses import replace
 from typing import Dict, Optional, Tuple
 
 from ..engine.continued_config import continued_options
-from .camvid_suite import FROZEN_OPTIONS, RESNET_LAYER, SEG, resnet_row
+from .camvid_suite import FROZEN_OPTIONS, FT100, RESNET_LAYER, resnet_row
 from .suite import FROZEN_COLUMNS, Row, Suite, rows_by_name
 
-FT100 = osp.join(SEG, 'mocofcn_r18-d8_ft100-200i_camvid-half.py')
 PROTOCOLS = ('lp', 'ft10', 'ft100')
 COLUMNS = PROTOCOLS + tuple(FROZEN_COLUMNS)
 # name -> (the from-scratch row it continues, start_factor of the loaded parameters (None: the

@@ -5,10 +5,11 @@ rows (mean ± std per protocol) and the reference claims checked on it (:mod:`.c
 can be made again from its JSON.
 """
 import os
+import os.path as osp
 import platform
 from typing import Dict
 
-from .camvid_suite import FROZEN, FROZEN_OPTIONS, ROWS, VIT, VIT_SIZES, VIT_TOKEN_LAYER
+from .camvid_suite import FROZEN, FROZEN_OPTIONS, FT100, ROWS, VIT, VIT_SIZES, VIT_TOKEN_LAYER
 from .claims import (cell, decoder_findings, findings, rank_agreement, units, variant_findings,
                      vit_findings)
 from .results_file import environment_line, versions
@@ -58,12 +59,16 @@ def setting(results: Dict[str, dict], args, wall: float, frozen: list) -> str:
     train_seeds = ('the pre-training seed (`--paired-seeds`)' if args.paired_seeds
                    else ', '.join(map(str, args.seeds)))
     frozen_seed = 'the pre-training seed' if args.paired_seeds else 'seed 0'
+    ft100 = any(r.get('ft100') for r in results.values())
     return (
         f'Pre-training: CamVid train images (367, labels unused) at 240x180, 128 px views, '
         f'batch 16, {args.pretrain_iters or 120} iterations, pre-training seeds '
         f'{", ".join(map(str, args.pretrain_seeds))}. Evaluation at 240x180 '
         f'(scored at 480x360): LP-100% and FT-10% (37 images, seeded split), '
-        f'{args.eval_iters or 100} iterations at batch 8, training seeds '
+        f'{args.eval_iters or 100} iterations at batch 8'
+        + (f', FT-100% where a row has it (all 367 labelled images, `{osp.basename(FT100)}`, '
+           f'{args.eval_iters or 200} iterations)' if ft100 else '')
+        + f', training seeds '
         f'{train_seeds}. LP-100% of checkpoints without a decoder (and of '
         'random init) reads the backbone map directly.'
         + (f' Frozen protocols ({", ".join(FROZEN_COLUMNS[p] for p in frozen)}: '
@@ -82,10 +87,12 @@ def setting(results: Dict[str, dict], args, wall: float, frozen: list) -> str:
 
 
 def table(results: Dict[str, dict], frozen: list) -> list:
-    """The Markdown table: one line per row."""
+    """The Markdown table: one line per row (FT-100% where a row has it)."""
+    ft100 = any(r.get('ft100') for r in results.values())
     lines = ['| pre-training | decoder | level | contrastive | LP-100% | FT-10% | '
+             + ('FT-100% | ' if ft100 else '')
              + ''.join(f'{FROZEN_COLUMNS[p]} | ' for p in frozen) + 'pre-train s | final loss |',
-             '|---|---|---|---|---|---|' + '---|' * len(frozen) + '---|---|']
+             '|---|---|---|---|---|---|' + '---|' * (len(frozen) + ft100) + '---|---|']
     for r in results.values():
         pre = r.get('pretrain', {})
         loss = pre.get('final_loss')
@@ -93,6 +100,7 @@ def table(results: Dict[str, dict], frozen: list) -> list:
             f'| {r["label"]} | {"yes" if r["decoder"] else "no"} | {r["level"]} | '
             f'{"–" if r["contrastive"] is None else "yes" if r["contrastive"] else "no"} | '
             f'{cell(units(r, "lp"))} | {cell(units(r, "ft10"))} | '
+            + (f'{cell(units(r, "ft100"))} | ' if ft100 else '')
             + ''.join(f'{cell(units(r, p))} | ' for p in frozen)
             + f'{pre.get("seconds", "–")} | {"–" if loss is None else f"{loss:.3f}"} |'
             + (f' failed: {r["error"]}' if 'error' in r else ''))

@@ -7,6 +7,7 @@ Every row names its configs; ``benchmarks/camvid_quality.py`` runs them through 
 """
 import os.path as osp
 from dataclasses import replace
+from typing import Sequence
 
 from ..manifest import HEADS, METHODS
 from ..paths import CONFIG_ROOT
@@ -17,6 +18,9 @@ SEG = osp.join(CONFIG_ROOT, 'seg', 'mocofcn')
 LP_DEC = osp.join(SEG, 'mocofcn_r18-d8_lp-100i_camvid-half.py')
 LP_LINEAR = osp.join(SEG, 'mocofcn_r18-d8_lp-100i_camvid-half_linear.py')
 FT10 = osp.join(SEG, 'mocofcn_r18-d8_ft10-100i_camvid-half.py')
+# FT-100% at this scale (all 367 labelled images, 200 iterations): the continued regime's column,
+# and the scratch regime's with --protocols ft100
+FT100 = osp.join(SEG, 'mocofcn_r18-d8_ft100-200i_camvid-half.py')
 SEG_VIT = osp.join(CONFIG_ROOT, 'seg', 'vit')
 
 PROTOCOLS = ('lp', 'ft10')
@@ -204,6 +208,23 @@ def variant_row(name: str) -> Row:
 ROWS = rows_by_name([resnet_row(n) for n in _METHODS] + [variant_row(n) for n in VARIANTS] +
                     [vit_row(n) for n in VIT])
 CAMVID = Suite(ROWS, default=PRIORITY, groups=GROUPS, frozen_options=FROZEN_OPTIONS)
+
+
+def with_protocols(suite: Suite, protocols: Sequence[str]) -> Suite:
+    """``suite`` with each row evaluated by those of ``protocols`` (of ``lp``, ``ft10``, ``ft100``)
+    that it runs; FT-100% (:data:`FT100`) is added to the rows whose FT-10% is MoCoFCN's."""
+    unknown = [p for p in protocols if p not in ('lp', 'ft10', 'ft100')]
+    if unknown:
+        raise KeyError(f'unknown protocols {unknown}; known: lp, ft10, ft100')
+    rows = {}
+    for name, row in suite.rows.items():
+        leaves = dict(row.leaves)
+        if 'ft100' in protocols and leaves.get('ft10') == FT10:
+            leaves['ft100'] = FT100
+        own = row.protocols + (('ft100', ) if 'ft100' in leaves else ())
+        rows[name] = replace(row, leaves=leaves, protocols=tuple(p for p in protocols if p in own))
+    columns = tuple(protocols) + tuple(c for c in suite.columns if c in FROZEN_COLUMNS)
+    return replace(suite, rows=rows, columns=columns)
 
 
 def is_vit(name: str) -> bool:

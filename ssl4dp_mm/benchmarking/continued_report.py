@@ -5,7 +5,7 @@ from-scratch rows read from the from-random-init results JSON).
 """
 import json
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from .camvid_continued_suite import COLUMNS, CONTINUED, FT100, PROTOCOLS
 from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell,
@@ -87,12 +87,23 @@ def ramp_lines(results: Dict[str, dict]) -> List[str]:
     return difference_lines(results, [(b, a) for a, b in RAMP_PAIRS], COLUMNS)
 
 
-def load_scratch(path: str) -> Optional[Dict[str, dict]]:
-    """The from-random-init rows (a results JSON of ``camvid_quality.py``), or None."""
-    if not path or not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+def load_scratch(paths: Sequence[str]) -> Optional[Dict[str, dict]]:
+    """The from-random-init rows of results JSONs of ``camvid_quality.py`` (the files that exist),
+    or None. A row in several files takes each column from the first file that has it (a run with
+    ``--protocols ft100`` adds FT-100% to the rows of a run without it)."""
+    merged: Dict[str, dict] = {}
+    for path in paths or ():
+        if not osp.isfile(path):
+            continue
+        with open(path) as f:
+            for name, row in json.load(f).items():
+                if name not in merged:
+                    merged[name] = dict(row)
+                    continue
+                for key in COLUMNS:
+                    if key not in merged[name] and key in row:
+                        merged[name][key] = row[key]
+    return merged or None
 
 
 def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict,
@@ -129,7 +140,8 @@ def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict
         f'{args.eval_iters or 200} iterations. Pre-training seeds '
         f'{", ".join(map(str, args.pretrain_seeds))}'
         + (', each evaluated with its own seed' if args.paired_seeds else '')
-        + '; the upstream model is one run, evaluated with each seed. Cells: mean ± std over '
+        + '; the upstream model is one run, evaluated with each seed (segment retrieval, '
+        'deterministic given the model, has no spread there). Cells: mean ± std over '
         f'the seeds. Benchmark wall time: {wall / 60:.1f} min (machine-dependent).', '',
         '| pre-training | decoder | level | ' + ' | '.join(column(p) for p in cols)
         + ' | pre-train s | final loss |',

@@ -108,3 +108,19 @@ def test_continued_mode_runs_end_to_end(camvid_root, toy_root, tmp_path):
     page = out.read_text()
     assert 'PLMoCo w/dec, continued' in page and 'upstream MoCo v2 (not continued)' in page
     assert '| LP-100% | FT-10% | FT-100% | kNN |' in page
+
+
+def test_scratch_results_merge_columns_from_later_files(tmp_path):
+    from ssl4dp_mm.benchmarking.continued_report import load_scratch
+    seeds = {'plmoco-dec': dict(label='PLMoCo w/dec', lp=[20.0, 21.0], ft10=[19.0, 18.0]),
+             'random': dict(label='random init', lp=[13.0, 14.0])}
+    ft100 = {'plmoco-dec': dict(label='PLMoCo w/dec', lp=[99.0], ft100=[30.0, 31.0]),
+             'plsiam-dec': dict(label='PLSiam w/dec', ft100=[28.0, 29.0])}
+    a, b = tmp_path / 'a.json', tmp_path / 'b.json'
+    a.write_text(json.dumps(seeds))
+    b.write_text(json.dumps(ft100))
+    merged = load_scratch([str(a), str(b), str(tmp_path / 'absent.json')])
+    assert merged['plmoco-dec'] == dict(label='PLMoCo w/dec', lp=[20.0, 21.0], ft10=[19.0, 18.0],
+                                        ft100=[30.0, 31.0])  # the first file's LP-100% kept
+    assert merged['random'] == seeds['random'] and merged['plsiam-dec'] == ft100['plsiam-dec']
+    assert load_scratch([str(tmp_path / 'absent.json')]) is None

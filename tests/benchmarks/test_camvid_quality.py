@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from mmengine.config import Config
 
 from ssl4dp_mm.benchmarking import camvid_report
 from ssl4dp_mm.benchmarking import camvid_suite as suite
@@ -103,13 +104,14 @@ def test_cells_show_mean_and_sample_std():
 
 def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
     """Two iterations each: PLMoCo w/o dec pre-trains on the CamVid images, its LP reads the
-    backbone (linear leaf), FT-10% trains on the seeded 37-image split; the table and JSON are
-    written."""
+    backbone (linear leaf), FT-10% trains on the seeded 37-image split, FT-100% (asked for) on
+    all; the table and JSON are written."""
     out = tmp_path / 'table.md'
     proc = subprocess.run(
         [sys.executable, osp.join(ROOT, 'benchmarks', 'camvid_quality.py'), '--data-root',
          camvid_root, '--methods', 'plmoco', '--pretrain-iters', '2', '--eval-iters', '2',
          '--pretrain-seeds', '1', '--frozen', 'knn', '--frozen-max-images', '4',
+         '--protocols', 'lp', 'ft10', 'ft100',
          '--workers', '0', '--work-dir', str(tmp_path / 'work'), '--out', str(out)],
         capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -119,7 +121,11 @@ def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
     assert pre['iters'] == 2 and pre['seed'] == 1 and '/pretrain/plmoco_ps1/' in pre['checkpoint']
     ran = next((tmp_path / 'work' / 'pretrain' / 'plmoco_ps1').glob('*/vis_data/config.py'))
     assert 'seed=1' in ran.read_text().replace(' ', '')
-    assert 0 <= record['lp'][0] <= 100 and 0 <= record['ft10'][0] <= 100
+    assert all(0 <= record[p][0] <= 100 for p in ('lp', 'ft10', 'ft100'))
+    # FT-100% on every labelled image (FT-10% reads the seeded split)
+    ran = {p: Config.fromfile(str(next((tmp_path / 'work' / 'eval' / 'plmoco_ps1').glob(
+        f'*/{p}/seed0/config.py')))).train_dataloader.dataset for p in ('ft10', 'ft100')}
+    assert ran['ft100'].get('ann_file') is None and '10pct' in ran['ft10'].ann_file
     config = (tmp_path / 'work' / 'eval' / 'plmoco_ps1').glob('*/lp/seed0/config.py')
     assert 'num_convs=0' in next(config).read_text().replace(' ', '')
     split = next((tmp_path / 'work' / 'eval' / 'plmoco_ps1').glob('*/ft10/seed0/eval_result.json'))
@@ -129,7 +135,7 @@ def test_benchmark_runs_on_camvid(camvid_root, tmp_path):
         '*/knn-stage4/seed0/eval_result.json'))
     assert json.loads(knn.read_text())['mIoU'] == record['knn'][0]
     table = out.read_text()
-    assert '| LP-100% | FT-10% | kNN | pre-train s |' in table
+    assert '| LP-100% | FT-10% | FT-100% | kNN | pre-train s |' in table
     assert '| PLMoCo w/o dec | no | patch | yes |' in table
     assert 'Reference findings at this scale' in table
 
@@ -502,3 +508,34 @@ def test_wall_ledger_sums_killed_side_by_side_and_earlier_runs(tmp_path):
     assert own['start'] == pytest.approx(ledger.start)
     assert ledger.total() == pytest.approx(1000.0 + 300.0 + own['end'] - own['start'])
     assert not list((tmp_path / 'wall').glob('*.tmp'))
+
+
+def test_protocols_option_adds_ft100_to_the_mocofcn_rows():
+    from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FT10, FT100, with_protocols
+    same = with_protocols(CAMVID, ['lp', 'ft10'])
+    assert dict(same.rows) == dict(CAMVID.rows) and same.columns == CAMVID.columns
+    only = with_protocols(CAMVID, ['ft100'])
+    assert only.columns[0] == 'ft100' and 'lp' not in only.columns
+    for name, row in only.rows.items():
+        if CAMVID[name].leaves.get('ft10') == FT10:
+            assert row.protocols == ('ft100', ) and row.leaves['ft100'] == FT100, name
+        else:  # another head: no FT-100% leaf at this scale
+            assert row.protocols == () and 'ft100' not in row.leaves, name
+    both = with_protocols(CAMVID, ['lp', 'ft10', 'ft100'])
+    assert both['plmoco-dec'].protocols == ('lp', 'ft10', 'ft100')
+    # a row that runs FT-10% only keeps to it
+    assert both['random-dlv3p'].protocols == CAMVID['random-dlv3p'].protocols
+    with pytest.raises(KeyError, match='unknown protocols'):
+        with_protocols(CAMVID, ['ft50'])
+
+
+def test_table_shows_ft100_where_rows_have_it():
+    from ssl4dp_mm.benchmarking.camvid_report import table
+    rows = {'plmoco-dec': dict(label='PLMoCo w/dec', decoder=True, level='patch',
+                               contrastive=True, lp=[20.0], ft10=[19.0], ft100=[30.0, 31.0])}
+    lines = table(rows, [])
+    assert lines[0].startswith('| pre-training | decoder | level | contrastive | LP-100% | '
+                               'FT-10% | FT-100% |')
+    assert '| 30.50 ± 0.71 |' in lines[2]
+    del rows['plmoco-dec']['ft100']
+    assert 'FT-100%' not in table(rows, [])[0]
