@@ -1,9 +1,9 @@
 # MoCoFCN segmentation model on ConvNeXt-T (timm_convnext-t.py: the last stage
 # after the final norm, stride 32): seg/fcn.py with the FCN decoder of
-# the timm w/dec rows (timm_fcn.py), so their pre-trained decoder converts key for key.
+# the timm w/dec rows (fcn_decoder.py), so their pre-trained decoder converts key for key.
 # Composed leaves: tools/reproduce.py --seg mocofcn <protocol> <dataset> --backbone
 # timm-convnext-t; FT-10% / FT-100% fine-tune with AdamW and the base's timm_layer_decay.
-_base_ = ['./seg/fcn.py', './timm_convnext-t.py', './timm_fcn.py']
+_base_ = ['./seg/fcn.py', './timm_convnext-t.py', './fcn_decoder.py']
 model = dict(
     backbone={{_base_.timm_backbone}},
-    decode_head=dict(_base_.timm_fcn_decoder, in_channels=_base_.timm_embed_dims))
+    decode_head=dict(_base_.fcn_decoder, in_channels=_base_.timm_embed_dims))

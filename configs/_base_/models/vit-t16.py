@@ -7,6 +7,7 @@
 # (224 / 16 = 14 x 14, as DINO's); the embedding is interpolated (bicubic) to every input size,
 # so views and crops may have any size (a multiple of 16 in pre-training: see encoder_decoder_base).
 # The variable names start with vit_ so that a config can inherit a ResNet method base and this one.
+_base_ = ['./fcn_decoder.py']
 vit_embed_dims = 192
 vit_backbone = dict(
     _delete_=True,  # replaces a ResNet backbone it is merged into
@@ -31,20 +32,8 @@ vit_backbone = dict(
     patch_bias=True,
     final_norm=True,
     interpolate_mode='bicubic')
-# FCN decoder on the last-layer token map (stride 16): two 3x3 convs, 256 channels, no dilation
-# (a 14 x 14 map at 224 px has no room for MoCoFCN's dilation 6), BatchNorm as the ResNet decoders.
-vit_fcn_decoder = dict(
-    type='mmseg.FCNHead',
-    in_channels=vit_embed_dims,
-    in_index=-1,
-    channels=256,
-    num_convs=2,
-    kernel_size=3,
-    dilation=1,
-    concat_input=False,
-    dropout_ratio=0.1,
-    norm_cfg=dict(type='BN', requires_grad=True),
-    align_corners=False)
+# FCN decoder on the last-layer token map (stride 16): fcn_decoder.py's
+vit_fcn_decoder = dict(_base_.fcn_decoder, in_channels=vit_embed_dims)
 # Linear head on the frozen tokens (Leopart / NeCo linear probe): FCNHead without convolutions, so
 # the segmentation model's only layer after the encoder is its 1x1 conv_seg on the token map; the
 # logits are upsampled (bilinear) to the label size by MMSeg's loss and at test time.

@@ -68,7 +68,7 @@ def test_backbone_stride_and_mask_sampling(cfg_path):
     assert backbone.model_name == ('vit_small_patch14_dinov2' if stride == 14 else 'convnext_tiny')
     width = 384 if stride == 14 else 768
     assert cfg.model.type == kind
-    if '-fcn_' in cfg_path:  # the FCN decoder of timm_fcn.py feeds the projector
+    if '-fcn_' in cfg_path:  # the FCN decoder of fcn_decoder.py feeds the projector
         assert cfg.model.decoder.type == 'mmseg.FCNHead' and cfg.model.decoder.dilation == 1
         assert cfg.model.decoder.in_channels == width and cfg.model.neck.in_channels == 256
     else:
@@ -131,6 +131,16 @@ def test_trains_from_a_public_checkpoint(cfg_path, tmp_path):
         _linear_probe(trained, args, width, vit, root, tmp_path)
 
 
+def _convert_into(seg_leaf, tmp_path):
+    """The pre-training run's last checkpoint converted for ``seg_leaf``: only conv_seg is new."""
+    seg = str(tmp_path / 'seg.pth')
+    report = load_tool('convert_checkpoint').convert(
+        str(tmp_path / 'run' / 'iter_2.pth'), seg, str(seg_leaf), verbose=False)
+    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
+    assert not report['unexpected']
+    return seg
+
+
 def _linear_probe(trained, args, width, vit, root, tmp_path):
     """Into the linear probe of its backbone (a leaf shrunk alike): only conv_seg is new, the
     frozen backbone keeps the converted weights."""
@@ -138,11 +148,7 @@ def _linear_probe(trained, args, width, vit, root, tmp_path):
     seg_leaf.write_text(f"_base_ = '{config_path(SEG['vit' if vit else 'convnext'])}'\n"
                         f"model = dict(backbone=dict({args!r}), decode_head=dict("
                         f"in_channels={width}, channels={width}))\n")
-    seg = str(tmp_path / 'seg.pth')
-    report = load_tool('convert_checkpoint').convert(
-        str(tmp_path / 'run' / 'iter_2.pth'), seg, str(seg_leaf), verbose=False)
-    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
-    assert not report['unexpected']
+    seg = _convert_into(seg_leaf, tmp_path)
     init_default_scope('mmseg')
     seg_cfg = small_seg_config(load_config(str(seg_leaf)), root, seg, str(tmp_path / 'lp'))
     probe = Runner.from_cfg(seg_cfg)
@@ -163,11 +169,7 @@ def _fine_tune_with_the_decoder(runner, args, width, vit, root, tmp_path):
         f"_base_ = '{seg_file('mocofcn', SEG_DEC['vit' if vit else 'convnext'], 'ft100', 'voc')}'\n"
         f"model = dict(backbone=dict({args!r}), decode_head=dict(in_channels={width}))\n"
         f"optim_wrapper = dict(paramwise_cfg=dict(num_layers={layers}))\n")
-    seg = str(tmp_path / 'seg.pth')
-    report = load_tool('convert_checkpoint').convert(
-        str(tmp_path / 'run' / 'iter_2.pth'), seg, str(seg_leaf), verbose=False)
-    assert sorted(report['missing']) == ['decode_head.conv_seg.bias', 'decode_head.conv_seg.weight']
-    assert not report['unexpected']
+    seg = _convert_into(seg_leaf, tmp_path)
     converted = torch.load(seg, map_location='cpu', weights_only=True)['state_dict']
     for k, v in runner.model.decoder.state_dict().items():
         assert torch.equal(converted['decode_head.' + k], v), k
