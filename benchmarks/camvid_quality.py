@@ -57,7 +57,7 @@ import sys
 from ssl4dp_mm.benchmarking import camvid_report, continued_report, runner, upstream
 from ssl4dp_mm.benchmarking.camvid_continued_suite import CONTINUED
 from ssl4dp_mm.benchmarking.camvid_continued_suite import GROUPS as CONTINUED_GROUPS
-from ssl4dp_mm.benchmarking.camvid_continued_suite import ORDER, continued_suite
+from ssl4dp_mm.benchmarking.camvid_continued_suite import ORDER, UPSTREAM_HEADS, continued_suite
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS, with_protocols
 from ssl4dp_mm.benchmarking.results_file import write_results
 
@@ -73,7 +73,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--regime', choices=['scratch', 'continued'], default='scratch',
         help='scratch: every method from random init (default); continued: every method '
         'continued from the upstream MoCo v2 (built on demand, cached) with the reports\' lr ramp, '
-        'plus FT-100%% (rows: ' + ' '.join(ORDER) + '; group ramp)')
+        'plus FT-100%% (rows: ' + ' '.join(ORDER) + '; groups ' + ', '.join(CONTINUED_GROUPS)
+        + ')')
     parser.add_argument('--upstream-dir', help='the upstream model\'s work dir (default: '
                         '~/.cache/ssl4dp_mm/upstream/mocov2_r18_imagenet-sample_s<seed>)')
     parser.add_argument('--upstream-data', default=upstream.DEFAULT_DATA_ROOT,
@@ -84,14 +85,15 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='more --cfg-options of its training (smoke runs)')
     parser.add_argument('--scratch-results', nargs='+',
                         default=[osp.join(ROOT, 'benchmarks', 'results', name) for name in
-                                 ('camvid_quality_seeds.json', 'camvid_quality_ft100.json')],
+                                 ('camvid_quality_seeds.json', 'camvid_quality_ft100.json',
+                                  'camvid_quality_decoders.json')],
                         help='the from-random-init rows the continued page compares claims with '
-                        '(results JSONs; a later file adds the columns an earlier one lacks)')
+                        '(results JSONs; each claim is judged on the first holding its rows)')
     parser.add_argument('--protocols', nargs='+', choices=('lp', 'ft10', 'ft100'),
                         default=['lp', 'ft10'],
                         help='scratch regime: the trained protocols of each row (ft100: FT-100%% '
                         'of the continued regime, on the rows evaluated with MoCoFCN)')
-    continued_names = [n for n in ('upstream', *CONTINUED, *CONTINUED_GROUPS)
+    continued_names = [n for n in ('upstream', *CONTINUED, *UPSTREAM_HEADS, *CONTINUED_GROUPS)
                        if n not in CAMVID.choices()]
     parser.add_argument('--methods', nargs='+', choices=CAMVID.choices() + continued_names,
                         metavar='NAME',
@@ -143,10 +145,8 @@ def main(argv=None) -> int:
                                              options=args.upstream_options)
         suite = continued_suite(ckpt)
         results, wall = runner.run_suite(suite, suite.expand(args.methods), args)
-        page = continued_report.render(
-            results, args, wall, camvid_report.environment(), cost,
-            continued_report.load_scratch(args.scratch_results),
-            ', '.join(osp.relpath(p, ROOT) for p in args.scratch_results if osp.isfile(p)))
+        page = continued_report.render(results, args, wall, camvid_report.environment(), cost,
+                                       continued_report.load_scratch(args.scratch_results))
     else:
         results, wall = runner.run_suite(with_protocols(CAMVID, args.protocols), args.methods,
                                          args)

@@ -5,7 +5,7 @@ from-scratch rows read from the from-random-init results JSON).
 """
 import json
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .camvid_continued_suite import COLUMNS, CONTINUED, FT100, PROTOCOLS
 from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell,
@@ -17,37 +17,84 @@ from .suite import FROZEN_COLUMNS, column
 FT_ON_PAR = Claim('Non-contrastive methods are on par with their contrastive counterparts in '
                   '{column} (a difference beyond the spread contradicts it)',
                   pairs=(('plmoco-dec', 'plsiam-dec'), ))
-CLAIMS = ((DECODER_HELPS, ('lp', 'ft10', 'ft100')), (PATCH_BEATS_IMAGE, ('lp', 'lp-convex')),
-          (NON_CONTRASTIVE_TRAIL, ('lp', 'lp-convex')), (FT_ON_PAR, ('ft10', 'ft100')))
+# the complex decoders (PLMoCo w/dec with DeepLabv3+ / Non-local, each evaluated with its own
+# head) against MoCoFCN: the FT-10% gain over the starting point fine-tuned with the same head
+# (random init from scratch, the upstream model when continued)
+DECODER_GAIN_TITLE = ('Complex decoders gain less than MoCoFCN in {column} (gain over the '
+                      'starting point fine-tuned with the same head)')
+COMPLEX_DECODERS = ('dlv3p', 'nl')
+
+
+def decoder_gain_claim(start: str) -> Claim:
+    """The complex-decoder claim with ``start`` ('random' or 'upstream') as the baseline."""
+    return Claim(DECODER_GAIN_TITLE, gains=tuple(
+        (('plmoco-dec', start), (f'plmoco-dec-{d}', f'{start}-{d}')) for d in COMPLEX_DECODERS))
+
+
+# (claim from random init, claim when continued, protocols)
+CLAIMS = ((DECODER_HELPS, DECODER_HELPS, ('lp', 'ft10', 'ft100')),
+          (PATCH_BEATS_IMAGE, PATCH_BEATS_IMAGE, ('lp', 'lp-convex')),
+          (NON_CONTRASTIVE_TRAIL, NON_CONTRASTIVE_TRAIL, ('lp', 'lp-convex')),
+          (FT_ON_PAR, FT_ON_PAR, ('ft10', 'ft100')),
+          (decoder_gain_claim('random'), decoder_gain_claim('upstream'), ('ft10', )))
 RAMP_PAIRS = (('plmoco-dec', 'plmoco-dec-noramp'), ('plmoco-dec', 'pledmoco-dec'),
               ('mocov2', 'mocov2-naive'))
 
 
-def _claim_rows(results: Dict[str, dict]) -> Dict[str, dict]:
-    """The rows the claims compare: methods, not the baselines or the continued regime's
-    variants (naive continuation, ramp ablation)."""
+def _claim_rows(claim: Claim, results: Dict[str, dict]) -> Dict[str, dict]:
+    """The rows a claim compares: for a claim on gains every row (the baselines included);
+    otherwise methods, not the baselines or the continued regime's variants (naive continuation,
+    ramp ablation), which the level means would count."""
+    if claim.gains:
+        return results
     variants = {n for n, (_, _, variant_of, _) in CONTINUED.items() if variant_of}
     return {n: r for n, r in results.items()
             if n not in ('random', 'upstream') and n not in variants}
 
 
-def claim_lines(scratch: Optional[Dict[str, dict]], continued: Dict[str, dict]) -> List[str]:
-    """A table: each claim and protocol, its verdict from random init and when continued."""
+def claim_row_names(claim: Claim) -> List[str]:
+    """The rows a claim names (its pairs and gains)."""
+    names = [n for pair in claim.pairs for n in pair]
+    names += [n for gain in claim.gains for row_base in gain for n in row_base]
+    return list(dict.fromkeys(names))
+
+
+def scratch_for(claim: Claim, protocol: str,
+                scratch: Sequence[Tuple[str, Dict[str, dict]]]) -> Optional[Tuple[str, dict]]:
+    """The from-random-init results file a claim is judged on: the first whose every named row
+    has values for ``protocol`` (a claim is judged within one run of the benchmark), else the
+    first that has any of them; None without any."""
+    names = claim_row_names(claim)
+    for path, results in scratch:
+        if all(units(results.get(n, {}), protocol) for n in names):
+            return path, results
+    for path, results in scratch:
+        if any(units(results.get(n, {}), protocol) for n in names):
+            return path, results
+    return None
+
+
+def _verdict_cell(claim: Claim, results: Dict[str, dict], protocol: str) -> str:
+    checks = claim.checks(_claim_rows(claim, results), protocol)
+    return f'{verdict(checks)}: ' + '; '.join(c[2] for c in checks)
+
+
+def claim_lines(scratch: Sequence[Tuple[str, Dict[str, dict]]],
+                continued: Dict[str, dict]) -> List[str]:
+    """A table: each claim and protocol, its verdict from random init (naming the results file
+    it was judged on) and when continued."""
     lines = ['| claim | from random init | continued from the upstream model |', '|---|---|---|']
-    for claim, protocols in CLAIMS:
+    for from_scratch, when_continued, protocols in CLAIMS:
         for protocol in protocols:
             label = column(protocol)
-            title = claim.title.format(column=label, probe='' if protocol == 'lp' else
-                                       f' ({label})')
-            cells = []
-            for results in (scratch, continued):
-                if results is None:
-                    cells.append('not measured')
-                    continue
-                rows = _claim_rows(results)
-                checks = claim.checks(rows, protocol)
-                cells.append(f'{verdict(checks)}: ' + '; '.join(c[2] for c in checks))
-            lines.append(f'| {title} | {cells[0]} | {cells[1]} |')
+            title = from_scratch.title.format(column=label, probe='' if protocol == 'lp' else
+                                              f' ({label})')
+            picked = scratch_for(from_scratch, protocol, scratch)
+            first = ('not measured' if picked is None else
+                     f'{_verdict_cell(from_scratch, picked[1], protocol)} '
+                     f'(`{osp.basename(picked[0])}`)')
+            lines.append(f'| {title} | {first} | '
+                         f'{_verdict_cell(when_continued, continued, protocol)} |')
     return lines
 
 
@@ -87,27 +134,20 @@ def ramp_lines(results: Dict[str, dict]) -> List[str]:
     return difference_lines(results, [(b, a) for a, b in RAMP_PAIRS], COLUMNS)
 
 
-def load_scratch(paths: Sequence[str]) -> Optional[Dict[str, dict]]:
-    """The from-random-init rows of results JSONs of ``camvid_quality.py`` (the files that exist),
-    or None. A row in several files takes each column from the first file that has it (a run with
-    ``--protocols ft100`` adds FT-100% to the rows of a run without it)."""
-    merged: Dict[str, dict] = {}
+def load_scratch(paths: Sequence[str]) -> List[Tuple[str, Dict[str, dict]]]:
+    """The from-random-init results JSONs of ``camvid_quality.py`` that exist, in order, as
+    (path, rows) pairs; a claim is judged on the first that holds all of its rows
+    (:func:`scratch_for`)."""
+    out = []
     for path in paths or ():
-        if not osp.isfile(path):
-            continue
-        with open(path) as f:
-            for name, row in json.load(f).items():
-                if name not in merged:
-                    merged[name] = dict(row)
-                    continue
-                for key in COLUMNS:
-                    if key not in merged[name] and key in row:
-                        merged[name][key] = row[key]
-    return merged or None
+        if osp.isfile(path):
+            with open(path) as f:
+                out.append((path, json.load(f)))
+    return out
 
 
 def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict,
-           scratch: Optional[Dict[str, dict]] = None, scratch_path: str = '') -> str:
+           scratch: Sequence[Tuple[str, Dict[str, dict]]] = ()) -> str:
     """The page.
 
     Args:
@@ -117,8 +157,8 @@ def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict
         wall (float): the benchmark's wall seconds.
         env (str): the environment line.
         upstream (dict): the upstream model's cost record (:func:`.upstream.build_upstream`).
-        scratch (dict, optional): the from-random-init rows. Defaults to None.
-        scratch_path (str): where they came from. Defaults to ''.
+        scratch (sequence): the from-random-init results files, (path, rows) pairs
+            (:func:`load_scratch`). Defaults to ().
     """
     frozen = [p for p in FROZEN_COLUMNS if any(r.get(p) for r in results.values())]
     cols = list(PROTOCOLS) + frozen
@@ -163,7 +203,7 @@ def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict
     ramp = ramp_lines(results)
     lines += ['', 'The loaded parameters\' lr ramp (reports\' schedule) against one lr and '
               'against the encoder at 1/100:', '', *(ramp or ['- not measured'])]
-    lines += ['', 'The reports\' claims in both regimes (from random init: '
-              f'`{scratch_path or "not given"}`; a comparison counts beyond 2 SE):', '',
-              *claim_lines(scratch, results)]
+    lines += ['', 'The reports\' claims in both regimes (from random init: the first of the '
+              'from-scratch results files that holds every row a claim compares, named in its '
+              'cell; a comparison counts beyond 2 SE):', '', *claim_lines(scratch, results)]
     return '\n'.join(lines) + '\n'

@@ -37,7 +37,10 @@ def test_row_options_compose_the_continued_config(name, tmp_path):
     sched = got.param_scheduler[0]
     assert sched.type == 'ContinuedPretrainCosineLR' and sched.T_max == sched.end == 120
     assert sched.start_factor == (0.1 if start_factor is None else start_factor)
-    assert row.protocols == ('lp', 'ft10', 'ft100') and osp.isfile(row.leaf('ft100'))
+    if row.head == 'mocofcn':
+        assert row.protocols == ('lp', 'ft10', 'ft100') and osp.isfile(row.leaf('ft100'))
+    else:  # a complex decoder: its own head, which has no FT-100% leaf at this scale
+        assert row.protocols == ('lp', 'ft10') and name.endswith(row.head)
     if name == 'pledmoco-dec':  # the encoder at 1/100 kept beside the continuation
         assert got.optim_wrapper.paramwise_cfg.custom_keys == {'backbone': dict(lr_mult=0.01)}
 
@@ -49,6 +52,14 @@ def test_suite_rows_and_upstream_row(tmp_path):
     assert up.checkpoint == str(tmp_path / 'up.pth') and up.pretrain_config is None
     assert suite['random'].checkpoint is None and suite['random'].pretrain_config is None
     assert suite.expand(['ramp']) == ['plmoco-dec', 'plmoco-dec-noramp', 'pledmoco-dec']
+    # the upstream model fine-tuned with each complex decoder's head: FT-10% only, its baseline
+    for decoder in ('dlv3p', 'nl'):
+        head = suite[f'upstream-{decoder}']
+        assert head.checkpoint == str(tmp_path / 'up.pth') and head.protocols == ('ft10', )
+        assert head.head == decoder and head.frozen_layer == ''
+        assert head.leaf('ft10') == suite[f'plmoco-dec-{decoder}'].leaf('ft10')
+    assert suite.expand(['decoders']) == ['plmoco-dec', 'upstream', 'plmoco-dec-dlv3p',
+                                          'plmoco-dec-nl', 'upstream-dlv3p', 'upstream-nl']
 
 
 def test_log_cost_sums_the_runs(tmp_path):
@@ -110,17 +121,57 @@ def test_continued_mode_runs_end_to_end(camvid_root, toy_root, tmp_path):
     assert '| LP-100% | FT-10% | FT-100% | kNN |' in page
 
 
-def test_scratch_results_merge_columns_from_later_files(tmp_path):
-    from ssl4dp_mm.benchmarking.continued_report import load_scratch
-    seeds = {'plmoco-dec': dict(label='PLMoCo w/dec', lp=[20.0, 21.0], ft10=[19.0, 18.0]),
-             'random': dict(label='random init', lp=[13.0, 14.0])}
-    ft100 = {'plmoco-dec': dict(label='PLMoCo w/dec', lp=[99.0], ft100=[30.0, 31.0]),
-             'plsiam-dec': dict(label='PLSiam w/dec', ft100=[28.0, 29.0])}
-    a, b = tmp_path / 'a.json', tmp_path / 'b.json'
+def _row(label, **values):
+    """A record of several pre-training seeds: one value per seed for each protocol."""
+    runs = {}
+    for protocol, vals in values.items():
+        for seed, v in enumerate(vals):
+            runs.setdefault(str(seed), {})[protocol] = [v]
+    return dict(label=label, level='patch', contrastive=True, runs=runs, **values)
+
+
+def test_each_claim_is_judged_on_the_first_file_that_holds_its_rows(tmp_path):
+    from ssl4dp_mm.benchmarking.continued_report import (CLAIMS, claim_lines, load_scratch,
+                                                         scratch_for)
+    seeds = {'plmoco-dec': _row('PLMoCo w/dec', lp=[20., 21., 22.], ft10=[19., 18., 19.]),
+             'plmoco': _row('PLMoCo w/o dec', lp=[18., 18.5, 19.], ft10=[18., 18., 18.2]),
+             'mocodec-dec': _row('MoCo w/dec', lp=[17., 18., 16.], ft10=[18., 18., 18.]),
+             'mocov2': _row('MoCo v2', lp=[16., 16.5, 16.], ft10=[17.9, 17.8, 18.])}
+    ft100 = {n: _row(r['label'], ft100=[30. + i, 31. + i, 30.5 + i])
+             for i, (n, r) in enumerate(seeds.items())}
+    a, b = tmp_path / 'seeds.json', tmp_path / 'ft100.json'
     a.write_text(json.dumps(seeds))
     b.write_text(json.dumps(ft100))
-    merged = load_scratch([str(a), str(b), str(tmp_path / 'absent.json')])
-    assert merged['plmoco-dec'] == dict(label='PLMoCo w/dec', lp=[20.0, 21.0], ft10=[19.0, 18.0],
-                                        ft100=[30.0, 31.0])  # the first file's LP-100% kept
-    assert merged['random'] == seeds['random'] and merged['plsiam-dec'] == ft100['plsiam-dec']
-    assert load_scratch([str(tmp_path / 'absent.json')]) is None
+    scratch = load_scratch([str(a), str(tmp_path / 'absent.json'), str(b)])
+    assert [osp.basename(p) for p, _ in scratch] == ['seeds.json', 'ft100.json']
+    helps = CLAIMS[0][0]
+    assert osp.basename(scratch_for(helps, 'lp', scratch)[0]) == 'seeds.json'
+    assert osp.basename(scratch_for(helps, 'ft100', scratch)[0]) == 'ft100.json'
+    assert scratch_for(helps, 'knn', scratch) is None
+    lines = claim_lines(scratch, seeds)
+    ft100_line = next(x for x in lines if 'helps (FT-100%)' in x)
+    assert '(`ft100.json`)' in ft100_line.split(' | ')[1]
+    assert 'not measured' in ft100_line.split(' | ')[2]  # the continued rows have no FT-100%
+    assert '(`seeds.json`)' in next(x for x in lines if 'helps (LP-100%)' in x)
+
+
+def test_complex_decoder_gain_against_its_starting_point():
+    from ssl4dp_mm.benchmarking.claims import mean
+    from ssl4dp_mm.benchmarking.continued_report import claim_lines
+    continued = {
+        'plmoco-dec': _row('PLMoCo w/dec', ft10=[21.0, 21.4, 21.2]),
+        'upstream': _row('upstream', ft10=[20.0, 20.1, 19.9]),
+        'plmoco-dec-dlv3p': _row('PLMoCo w/dec (DeepLabv3+)', ft10=[22.0, 22.2, 22.1]),
+        'upstream-dlv3p': _row('upstream (DeepLabv3+ head)', ft10=[21.9, 22.0, 22.1]),
+        'plmoco-dec-nl': _row('PLMoCo w/dec (Non-local)', ft10=[20.0, 20.2, 20.1]),
+        'upstream-nl': _row('upstream (Non-local head)', ft10=[19.9, 20.0, 20.1]),
+    }
+    line = next(x for x in claim_lines([], continued) if 'Complex decoders gain less' in x)
+    cells = line.split(' | ')
+    assert cells[1] == 'not measured'
+    # gains by hand: MoCoFCN +1.2 over the upstream model, DeepLabv3+ +0.1, Non-local +0.1
+    gain = mean([21.0, 21.4, 21.2]) - mean([20.0, 20.1, 19.9])
+    assert f'{gain:+.2f}' == '+1.20'
+    assert 'PLMoCo w/dec +1.20 over upstream vs PLMoCo w/dec (DeepLabv3+) +0.10 over upstream ' \
+        '(DeepLabv3+ head)' in cells[2]
+    assert cells[2].startswith('holds')
