@@ -388,7 +388,8 @@ def suite_table(records: Sequence[dict], feature_s: Optional[Dict[str, dict]] = 
 
     Returns:
         list[dict]: ``dataset, column, protocol, layer, metric, mean, std`` (None for one seed),
-        ``seeds`` (how many), ``wall_s`` (mean per seed), ``img_scale, label_scale, settings``.
+        ``seeds`` (how many), ``values`` (one per seed), ``wall_s`` (mean per seed),
+        ``img_scale, label_scale, settings``.
     """
     groups: Dict[Tuple[str, str], List[dict]] = {}
     for rec in records:
@@ -401,33 +402,46 @@ def suite_table(records: Sequence[dict], feature_s: Optional[Dict[str, dict]] = 
             settings['K'] = first.get('num_clusters')
         if first['protocol'] in ('knn', 'hummingbird'):
             settings['bank_size'] = first.get('bank_size')
-        mean, std = _mean_std([r[first['metric']] for r in recs])
         walls = [r['wall_s'] for r in recs if r.get('wall_s') is not None]
         common = dict(dataset=dataset, protocol=first['protocol'], layer=first['layer'],
                       metric=first['metric'], img_scale=first.get('img_scale'),
                       label_scale=first.get('label_scale'))
+        values = [float(r[first['metric']]) for r in recs]
+        mean, std = _mean_std(values)
         rows.append(dict(common, column=column, mean=mean, std=std, seeds=len(recs),
-                         wall_s=float(np.mean(walls)) if walls else None, settings=settings))
+                         values=values, wall_s=float(np.mean(walls)) if walls else None,
+                         settings=settings))
         if first['protocol'] == 'hummingbird':
             for i, entry in enumerate(first.get('sweep', [])[:-1]):
-                mean, std = _mean_std([r['sweep'][i]['mIoU'] for r in recs])
+                values = [float(r['sweep'][i]['mIoU']) for r in recs]
+                mean, std = _mean_std(values)
                 rows.append(dict(common, column=f'{column} bank {entry["bank_size"]}',
-                                 mean=mean, std=std, seeds=len(recs), wall_s=None,
+                                 mean=mean, std=std, seeds=len(recs), values=values,
+                                 wall_s=None,
                                  settings=dict(settings, bank_size=entry['bank_size'])))
     for dataset, splits in (feature_s or {}).items():
         for split, seconds in splits.items():
             rows.append(dict(dataset=dataset, column=f'features ({split})', protocol='features',
                              layer=None, metric=None, mean=None, std=None, seeds=None,
-                             wall_s=seconds, img_scale=None, label_scale=None, settings={}))
+                             values=[], wall_s=seconds, img_scale=None, label_scale=None,
+                             settings={}))
     return rows
 
 
-def _fmt(value) -> str:
+def fmt_value(value) -> str:
+    """A setting or scale as a table shows it: ``'file'`` for None (a scale of the files' own
+    size), ``'HxW'`` for a pair."""
     if value is None:
         return 'file'  # a scale of None: the files' own size
     if isinstance(value, (list, tuple)):
         return 'x'.join(str(v) for v in value)
     return str(value)
+
+
+def settings_text(settings: Optional[dict]) -> str:
+    """``k=v, ...`` of the settings that are set."""
+    return ', '.join(f'{k}={v if isinstance(v, (int, float, str)) else fmt_value(v)}'
+                     for k, v in (settings or {}).items() if v is not None)
 
 
 def render_suite_markdown(rows: Sequence[dict], name: str, checkpoint: str,
@@ -446,10 +460,9 @@ def render_suite_markdown(rows: Sequence[dict], name: str, checkpoint: str,
             score = f'{row["mean"]:.2f} ± {row["std"]:.2f}'
         if row['metric']:
             score = f'{score} {row["metric"]}'
-        scales = (f'{_fmt(row["img_scale"])} / {_fmt(row["label_scale"])}'
+        scales = (f'{fmt_value(row["img_scale"])} / {fmt_value(row["label_scale"])}'
                   if row['metric'] else '')
-        settings = ', '.join(f'{k}={v if isinstance(v, (int, float, str)) else _fmt(v)}'
-                             for k, v in row['settings'].items() if v is not None)
+        settings = settings_text(row['settings'])
         wall = f'{row["wall_s"]:.1f}' if row['wall_s'] is not None else ''
         lines.append(f'| {row["dataset"]} | {row["column"]} | {score} | {row["seeds"] or ""} '
                      f'| {wall} | {scales} | {settings} |')

@@ -1,0 +1,104 @@
+"""The dense evaluation suite for several checkpoints, side by side: every frozen protocol of
+``tools/evaluate_dense.py`` on one dataset for each checkpoint, one table with the differences of
+named pairs and the cost of each protocol.
+
+    python benchmarks/dense_suite.py --suite toy \
+        --row random-init=none mocov2-300i=CKPT plmoco-dec-300i=CKPT \
+        [--layers backbone.layer4] [--seeds 3] [--work-dir work_dirs/dense_toy/eval] \
+        [--compare plmoco-dec-300i:mocov2-300i mocov2-300i:random-init] \
+        [--out benchmarks/results/dense_suite_toy.md]
+
+Each row runs ``ssl4dp_mm.evaluation.suite.run_suite`` (its records are reused: rerun to resume,
+or to add a row), with the same protocols, seeds, layers and settings for every row. By default
+each row is compared with the one before it (a dense checkpoint with an image-level one, that with
+random init). The page and its JSON go to ``--out``; the per-checkpoint tables stay in
+``<work-dir>/<row>/dense_suite.md``. Library: ssl4dp_mm/evaluation/suite_compare.py.
+"""
+import argparse
+import os.path as osp
+import time
+
+from ssl4dp_mm.benchmarking.camvid_report import environment
+from ssl4dp_mm.benchmarking.results_file import write_results
+from ssl4dp_mm.evaluation.run import FrozenOptions
+from ssl4dp_mm.evaluation.suite import SUITE_DATASETS, SUITE_PROTOCOLS, run_suite
+from ssl4dp_mm.evaluation.suite_compare import comparison_rows, render_comparison
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def _pair(text: str, sep: str):
+    if sep not in text:
+        raise argparse.ArgumentTypeError(f'{text!r}: expected A{sep}B')
+    return tuple(text.split(sep, 1))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('--suite', required=True, choices=sorted(SUITE_DATASETS),
+                        help='the dataset')
+    parser.add_argument('--row', nargs='+', required=True, type=lambda t: _pair(t, '='),
+                        metavar='NAME=CKPT', help="checkpoints in column order ('none': random "
+                        'init)')
+    parser.add_argument('--data-root', help='the dataset root (default: the suite\'s)')
+    parser.add_argument('--protocols', nargs='+', default=list(SUITE_PROTOCOLS),
+                        choices=SUITE_PROTOCOLS)
+    parser.add_argument('--layers', nargs='+', default=['backbone.layer4'])
+    parser.add_argument('--seeds', type=int, default=3)
+    parser.add_argument('--compare', nargs='*', type=lambda t: _pair(t, ':'), metavar='A:B',
+                        help='pairs whose difference gets a column (default: each row against '
+                        'the one before)')
+    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'dense_suite'))
+    parser.add_argument('--device', default='cpu', choices=('cpu', 'cuda'))
+    parser.add_argument('--out',
+                        help='the page (default benchmarks/results/dense_suite_<suite>.md)')
+    args = parser.parse_args(argv)
+    names = [n for n, _ in args.row]
+    if len(set(names)) != len(names):
+        parser.error(f'--row names repeat: {names}')
+    if args.compare is None:
+        args.compare = list(zip(names[1:], names[:-1]))
+    unknown = sorted({n for pair in args.compare for n in pair} - set(names))
+    if unknown:
+        parser.error(f'--compare names rows that --row does not: {unknown}')
+    if args.seeds < 1:
+        parser.error('--seeds must be >= 1')
+    args.out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'dense_suite_{args.suite}.md')
+    return args
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    import torch
+    torch.set_num_threads(1)
+    start = time.time()
+    tables, checkpoints = {}, {}
+    for name, ckpt in args.row:
+        out = run_suite(ckpt, [args.suite], args.work_dir, name,
+                        {args.suite: osp.abspath(args.data_root)} if args.data_root else None,
+                        args.protocols, tuple(range(args.seeds)), args.layers, FrozenOptions(),
+                        device=args.device)
+        tables[name] = out['table']
+        checkpoints[name] = ckpt
+    rows = comparison_rows(tables)
+    names = [n for n, _ in args.row]
+    preamble = [
+        environment(), '',
+        'Checkpoints: ' + '; '.join(f'{n}: `{c}`' for n, c in checkpoints.items())
+        + f'. Maps: {", ".join(args.layers)}. Seeds 0-{args.seeds - 1} of the seeded protocols '
+        f'(segment retrieval is deterministic: one run). Protocol defaults of '
+        f'`ssl4dp_mm.evaluation.run.FrozenOptions`; `tools/evaluate_dense.py {{CKPT}} --suite '
+        f'{args.suite} --layers {" ".join(args.layers)} --seeds {args.seeds}` gives each column. '
+        f'This run: {(time.time() - start) / 60:.1f} min (records already present are reused).']
+    page = render_comparison(rows, names, args.compare,
+                             f'Dense evaluation suite on {args.suite}: ' + ', '.join(names),
+                             preamble)
+    print(page)
+    write_results(args.out, page, dict(checkpoints=checkpoints, layers=args.layers,
+                                       seeds=args.seeds, compare=args.compare, rows=rows))
+    return dict(rows=rows, page=page)
+
+
+if __name__ == '__main__':
+    main()
