@@ -5,6 +5,7 @@ named pairs and the cost of each protocol.
     python benchmarks/dense_suite.py --suite toy \
         --row random-init=none mocov2-300i=CKPT plmoco-dec-300i=CKPT \
         [--layers backbone.layer4] [--seeds 3] [--work-dir work_dirs/dense_toy/eval] \
+        [--options dinov2_iters=4000 probe_pixels=128] \
         [--compare plmoco-dec-300i:mocov2-300i mocov2-300i:random-init] \
         [--out benchmarks/results/dense_suite_toy.md]
 
@@ -15,6 +16,8 @@ random init). The page and its JSON go to ``--out``; the per-checkpoint tables s
 ``<work-dir>/<row>/dense_suite.md``. Library: ssl4dp_mm/evaluation/suite_compare.py.
 """
 import argparse
+import ast
+import dataclasses
 import os.path as osp
 import time
 
@@ -33,6 +36,25 @@ def _pair(text: str, sep: str):
     return tuple(text.split(sep, 1))
 
 
+def frozen_options(pairs) -> FrozenOptions:
+    """``FrozenOptions`` with ``(key, value)`` pairs set, values read as Python literals (a word
+    that is none stays a string).
+
+    Raises:
+        KeyError: naming a key that is not a field.
+    """
+    fields = {f.name for f in dataclasses.fields(FrozenOptions)}
+    values = {}
+    for key, text in pairs:
+        if key not in fields:
+            raise KeyError(f'--options {key}: not a protocol setting; known: {sorted(fields)}')
+        try:
+            values[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            values[key] = text
+    return FrozenOptions(**values)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
@@ -46,6 +68,13 @@ def parse_args(argv=None) -> argparse.Namespace:
                         choices=SUITE_PROTOCOLS)
     parser.add_argument('--layers', nargs='+', default=['backbone.layer4'])
     parser.add_argument('--seeds', type=int, default=3)
+    parser.add_argument('--options', nargs='+', default=[], type=lambda t: _pair(t, '='),
+                        metavar='KEY=VALUE',
+                        help='protocol settings (fields of ssl4dp_mm.evaluation.run.'
+                        'FrozenOptions), e.g. dinov2_iters=1000 (the reference 40000 steps each '
+                        'upsample a batch of logits to the label size: hours on a CPU), '
+                        'probe_pixels=128')
+    parser.add_argument('--force', action='store_true', help='redo recorded protocols')
     parser.add_argument('--compare', nargs='*', type=lambda t: _pair(t, ':'), metavar='A:B',
                         help='pairs whose difference gets a column (default: each row against '
                         'the one before)')
@@ -64,6 +93,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error(f'--compare names rows that --row does not: {unknown}')
     if args.seeds < 1:
         parser.error('--seeds must be >= 1')
+    try:
+        args.opts = frozen_options(args.options)
+    except (KeyError, ValueError) as err:
+        parser.error(str(err))
     args.out = args.out or osp.join(ROOT, 'benchmarks', 'results', f'dense_suite_{args.suite}.md')
     return args
 
@@ -77,20 +110,21 @@ def main(argv=None) -> dict:
     for name, ckpt in args.row:
         out = run_suite(ckpt, [args.suite], args.work_dir, name,
                         {args.suite: osp.abspath(args.data_root)} if args.data_root else None,
-                        args.protocols, tuple(range(args.seeds)), args.layers, FrozenOptions(),
-                        device=args.device)
+                        args.protocols, tuple(range(args.seeds)), args.layers, args.opts,
+                        device=args.device, force=args.force)
         tables[name] = out['table']
         checkpoints[name] = ckpt
     rows = comparison_rows(tables)
     names = [n for n, _ in args.row]
+    options = ', '.join(f'{k}={v}' for k, v in args.options)
     preamble = [
         environment(), '',
         'Checkpoints: ' + '; '.join(f'{n}: `{c}`' for n, c in checkpoints.items())
         + f'. Maps: {", ".join(args.layers)}. Seeds 0-{args.seeds - 1} of the seeded protocols '
-        f'(segment retrieval is deterministic: one run). Protocol defaults of '
-        f'`ssl4dp_mm.evaluation.run.FrozenOptions`; `tools/evaluate_dense.py {{CKPT}} --suite '
-        f'{args.suite} --layers {" ".join(args.layers)} --seeds {args.seeds}` gives each column. '
-        f'This run: {(time.time() - start) / 60:.1f} min (records already present are reused).']
+        '(segment retrieval is deterministic: one run). Protocol settings: the defaults of '
+        '`ssl4dp_mm.evaluation.run.FrozenOptions`' + (f' except {options}' if options else '')
+        + ' (each row names those that move its numbers). Cost: this machine, one thread. This '
+        f'run: {(time.time() - start) / 60:.1f} min (records already present are reused).']
     page = render_comparison(rows, names, args.compare,
                              f'Dense evaluation suite on {args.suite}: ' + ', '.join(names),
                              preamble)

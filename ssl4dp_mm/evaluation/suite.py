@@ -221,7 +221,10 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                 if osp.isfile(job.path):
                     log(f'==> {job.path} exists, skipped')
                     with open(job.path) as f:
-                        records.append(json.load(f))
+                        rec = json.load(f)
+                    _check_recorded_settings(job.path, rec, protocol_settings(
+                        job.protocol, opts, run))
+                    records.append(rec)
                 else:
                     with open(_skip_path(job)) as f:
                         _add_not_run(not_run, run, layer, job, json.load(f)['reason'])
@@ -263,6 +266,21 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
         _merge_json(osp.join(osp.dirname(osp.dirname(osp.dirname(jobs[layers[0]][0].path))),
                              'feature_time.json'), feature_s)
     return records
+
+
+def _check_recorded_settings(path: str, record: dict, wanted: dict) -> None:
+    """A record is reused only if it was made with the settings asked for now.
+
+    Raises:
+        ValueError: naming the record and each setting that differs.
+    """
+    wanted = json.loads(json.dumps(wanted))  # tuples as lists, as the record holds them
+    recorded = record.get('settings') or {}
+    differ = {k: (recorded.get(k), v) for k, v in wanted.items() if recorded.get(k) != v}
+    if differ:
+        text = ', '.join(f'{k}={a!r} (asked: {b!r})' for k, (a, b) in differ.items())
+        raise ValueError(f'{path} was recorded with {text}: rerun with --force to redo it, or '
+                         'use another --work-dir')
 
 
 def _add_not_run(not_run: List[dict], run: FrozenRun, layer: str, job: SuiteJob,

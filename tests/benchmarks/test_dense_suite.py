@@ -6,6 +6,8 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
+
 from ssl4dp_mm.evaluation.suite_compare import comparison_rows, pair_cell, render_comparison
 from tests.conftest import ROOT
 
@@ -52,7 +54,8 @@ def test_benchmark_end_to_end_on_a_tiny_toy_copy(tmp_path):
     out = tmp_path / 'page.md'
     cmd = [sys.executable, 'benchmarks/dense_suite.py', '--suite', 'toy', '--data-root', root,
            '--row', 'init-a=none', 'init-b=random:r18', '--protocols', 'knn', 'retrieval',
-           '--seeds', '2', '--work-dir', str(tmp_path / 'work'), '--out', str(out)]
+           '--seeds', '2', '--options', 'knn_k=3', 'max_bank=500', '--work-dir',
+           str(tmp_path / 'work'), '--out', str(out)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     data = json.loads((tmp_path / 'page.json').read_text())
@@ -64,8 +67,22 @@ def test_benchmark_end_to_end_on_a_tiny_toy_copy(tmp_path):
         assert knn['cells'][name] == next(r for r in own['rows']
                                           if r['column'] == knn['column'])
         assert len(knn['cells'][name]['values']) == 2
+    assert knn['settings']['knn_k'] == 3 and knn['settings']['max_bank'] == 500
     page = out.read_text()
     assert '| init-a | init-b | init-b − init-a |' in page
+    assert 'except knn_k=3, max_bank=500' in page
     # a second run reuses every record
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0 and 'skipped' in again.stdout
+
+
+def test_unknown_option_is_refused_naming_it(capsys):
+    from tests.conftest import load_tool
+    bench = load_tool('dense_suite', 'benchmarks')
+    with pytest.raises(SystemExit):
+        bench.parse_args(['--suite', 'toy', '--row', 'a=none', '--options', 'knn_kk=3'])
+    assert '--options knn_kk: not a protocol setting' in capsys.readouterr().err
+    args = bench.parse_args(['--suite', 'toy', '--row', 'a=none', 'b=none', '--options',
+                             'dinov2_iters=1000', 'dinov2_crop_size=(64,64)', 'hbird_search=exact'])
+    assert args.opts.dinov2_iters == 1000 and args.opts.dinov2_crop_size == (64, 64)
+    assert args.opts.hbird_search == 'exact' and args.compare == [('b', 'a')]

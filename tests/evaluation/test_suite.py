@@ -77,3 +77,19 @@ def test_bad_inputs(roots, tmp_path):
     with pytest.raises(KeyError, match='svm'):
         suite.run_suite('none', ['toy'], str(tmp_path), data_roots=dict(toy=roots['toy']),
                         protocols=['svm'])
+
+
+def test_a_record_made_with_other_settings_is_refused(roots, tmp_path):
+    from dataclasses import replace
+    work = str(tmp_path / 'dense')
+    kwargs = dict(data_roots={'toy': roots['toy']}, protocols=['lp-dinov2'], seeds=(0, ),
+                  img_scale=(64, 96), label_scale=(32, 48), log=lambda s: None)
+    first = suite.run_suite('random:r18', ['toy'], work, opts=OPTS, **kwargs)
+    path = first['records'][0]
+    assert path['settings']['dinov2_iters'] == 4
+    with pytest.raises(ValueError, match=r'lp-dinov2.*was recorded with dinov2_iters=4 '
+                       r'\(asked: 5\): rerun with --force'):
+        suite.run_suite('random:r18', ['toy'], work, opts=replace(OPTS, dinov2_iters=5), **kwargs)
+    again = suite.run_suite('random:r18', ['toy'], work, opts=replace(OPTS, dinov2_iters=5),
+                            force=True, **kwargs)
+    assert again['records'][0]['settings']['dinov2_iters'] == 5
