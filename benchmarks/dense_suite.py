@@ -19,7 +19,6 @@ import argparse
 import ast
 import dataclasses
 import os.path as osp
-import time
 
 from ssl4dp_mm.benchmarking.camvid_report import environment
 from ssl4dp_mm.benchmarking.results_file import write_results
@@ -53,6 +52,12 @@ def frozen_options(pairs) -> FrozenOptions:
         except (ValueError, SyntaxError):
             values[key] = text
     return FrozenOptions(**values)
+
+
+def recorded_seconds(tables) -> float:
+    """The protocols' seconds over every record of the tables (seconds per seed x seeds)."""
+    return sum(e['wall_s'] * e['seeds'] for t in tables.values() for e in t
+               if e.get('wall_s') is not None and e.get('seeds'))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -105,7 +110,6 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     import torch
     torch.set_num_threads(1)
-    start = time.time()
     tables, checkpoints = {}, {}
     for name, ckpt in args.row:
         out = run_suite(ckpt, [args.suite], args.work_dir, name,
@@ -123,8 +127,9 @@ def main(argv=None) -> dict:
         + f'. Maps: {", ".join(args.layers)}. Seeds 0-{args.seeds - 1} of the seeded protocols '
         '(segment retrieval is deterministic: one run). Protocol settings: the defaults of '
         '`ssl4dp_mm.evaluation.run.FrozenOptions`' + (f' except {options}' if options else '')
-        + ' (each row names those that move its numbers). Cost: this machine, one thread. This '
-        f'run: {(time.time() - start) / 60:.1f} min (records already present are reused).']
+        + ' (each row names those that move its numbers). Cost: this machine, one thread; '
+        f'the protocols\' recorded seconds add up to {recorded_seconds(tables) / 60:.1f} min '
+        '(feature extraction apart).']
     page = render_comparison(rows, names, args.compare,
                              f'Dense evaluation suite on {args.suite}: ' + ', '.join(names),
                              preamble)

@@ -46,13 +46,17 @@ def score(entry: Optional[dict]) -> str:
 
 def pair_cell(row: dict, first: str, second: str) -> str:
     """``first`` minus ``second`` on one row: the difference, ``*`` beyond twice the combined
-    standard error, ``(1 seed)`` where a side has no spread; ``–`` where a side is missing."""
+    standard error; ``(1 seed)`` where a side has one value and ``(no spread)`` where both
+    repeat one value (the seed does not move the protocol there), since neither has a spread to
+    judge by; ``–`` where a side is missing."""
     a, b = row['cells'].get(first), row['cells'].get(second)
     if not a or not b or not a.get('values') or not b.get('values'):
         return '–'
-    _, beyond, diff, _ = compare_values(a['values'], b['values'])
+    _, beyond, diff, two_se = compare_values(a['values'], b['values'])
     if beyond is None:
         return f'{diff:+.2f} (1 seed)'
+    if two_se < 1e-9:  # equal values: their float mean leaves rounding noise, not spread
+        return f'{diff:+.2f} (no spread)'
     return f'{diff:+.2f}{"*" if beyond else ""}'
 
 
@@ -87,8 +91,9 @@ def render_comparison(rows: Sequence[dict], names: Sequence[str], pairs: Sequenc
                      + f' | {wall} | {settings} |')
     lines += ['', 'Cells: mean ± sample std over the seeds (one value: a deterministic protocol '
               'or one seed). Differences: * beyond twice the combined standard error of the two '
-              'checkpoints\' seeds. Settings: metric, image / label scale (`file`: the files\' '
-              'own size), then what moves the protocol\'s numbers. wall s / seed: the protocol\'s '
-              'seconds per seed averaged over the checkpoints (feature extraction on its own '
-              'rows).']
+              'checkpoints\' seeds; "no spread" where the seeds give one value (kNN with its whole '
+              'bank), so nothing tells a finding from noise there. Settings: metric, image / '
+              'label scale (`file`: the files\' own size), then what moves the protocol\'s '
+              'numbers. wall s / seed: the protocol\'s seconds per seed averaged over the '
+              'checkpoints (feature extraction on its own rows).']
     return '\n'.join(lines) + '\n'

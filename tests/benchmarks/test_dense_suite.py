@@ -86,3 +86,12 @@ def test_unknown_option_is_refused_naming_it(capsys):
                              'dinov2_iters=1000', 'dinov2_crop_size=(64,64)', 'hbird_search=exact'])
     assert args.opts.dinov2_iters == 1000 and args.opts.dinov2_crop_size == (64, 64)
     assert args.opts.hbird_search == 'exact' and args.compare == [('b', 'a')]
+
+
+def test_repeated_values_have_no_spread_to_judge_by():
+    # the recorded kNN scores of the toy table: 3 seeds, one value (the mean of three equal
+    # floats differs from them in the last bit)
+    same = [56.80195558853974] * 3
+    row = comparison_rows({'a': [_entry('kNN (stage4)', [53.354262309236475] * 3)],
+                           'b': [_entry('kNN (stage4)', same)]})[0]
+    assert pair_cell(row, 'b', 'a') == '+3.45 (no spread)'
