@@ -9,6 +9,7 @@ import pytest
 import torch
 from mmengine.registry import init_default_scope
 
+from ssl4dp_mm.benchmarking.small_pretrain import walk_dicts
 from tests.conftest import load_config, train_few_iters
 from tests.models.algorithms.test_vit_configs import TOY
 
@@ -30,22 +31,16 @@ def timm_config(cfg_path: str, kind: str, data_root: str):
     cfg = load_config(cfg_path, data_root)
     cfg.model.backbone = dict(backbone)
 
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get('in_channels') == VIT_WIDTH:
-                node['in_channels'] = width
-            if node.get('type') == 'SampleMaskIds':
-                node['feat_stride'] = stride
-            if node.get('size') == 128 and 'Crop' in str(node.get('type')):
-                node['size'] = view
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
+    def timm_sizes(node):
+        if node.get('in_channels') == VIT_WIDTH:
+            node['in_channels'] = width
+        if node.get('type') == 'SampleMaskIds':
+            node['feat_stride'] = stride
+        if node.get('size') == 128 and 'Crop' in str(node.get('type')):
+            node['size'] = view
 
-    walk(cfg.model)
-    walk(cfg.train_dataloader)
+    walk_dicts(cfg.model, timm_sizes)
+    walk_dicts(cfg.train_dataloader, timm_sizes)
     for key in ('queue_len', 'img_queue_len'):
         if key in cfg.model:
             cfg.model[key] = 64
