@@ -7,7 +7,7 @@ import json
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .camvid_continued_suite import COLUMNS, CONTINUED, FT100, PROTOCOLS
+from .camvid_continued_suite import COLUMNS, COMPLEX_DECODERS, CONTINUED, FT100, PROTOCOLS
 from .claims import (DECODER_HELPS, NON_CONTRASTIVE_TRAIL, PATCH_BEATS_IMAGE, Claim, cell,
                      difference_lines, units, verdict)
 from .statistics import compare_values
@@ -22,7 +22,6 @@ FT_ON_PAR = Claim('Non-contrastive methods are on par with their contrastive cou
 # (random init from scratch, the upstream model when continued)
 DECODER_GAIN_TITLE = ('Complex decoders gain less than MoCoFCN in {column} (gain over the '
                       'starting point fine-tuned with the same head)')
-COMPLEX_DECODERS = ('dlv3p', 'nl')
 
 
 def decoder_gain_claim(start: str) -> Claim:
