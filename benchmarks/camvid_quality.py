@@ -60,6 +60,7 @@ from ssl4dp_mm.benchmarking.camvid_continued_suite import GROUPS as CONTINUED_GR
 from ssl4dp_mm.benchmarking.camvid_continued_suite import ORDER, UPSTREAM_HEADS, continued_suite
 from ssl4dp_mm.benchmarking.camvid_suite import CAMVID, FROZEN, GROUPS, with_protocols
 from ssl4dp_mm.benchmarking.results_file import write_results
+from ssl4dp_mm.manifest import PROTOCOLS
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -89,7 +90,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                                   'camvid_quality_decoders.json')],
                         help='the from-random-init rows the continued page compares claims with '
                         '(results JSONs; each claim is judged on the first holding its rows)')
-    parser.add_argument('--protocols', nargs='+', choices=('lp', 'ft10', 'ft100'),
+    parser.add_argument('--protocols', nargs='+', choices=list(PROTOCOLS),
                         default=['lp', 'ft10'],
                         help='scratch regime: the trained protocols of each row (ft100: FT-100%% '
                         'of the continued regime, on the rows evaluated with MoCoFCN)')

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..manifest import HEADS, METHODS
+from ..manifest import PROTOCOLS as TRAINED_PROTOCOLS
 from ..paths import CONFIG_ROOT
 from .suite import FROZEN_COLUMNS, Row, Suite, column, rows_by_name
 
@@ -213,9 +214,9 @@ CAMVID = Suite(ROWS, default=PRIORITY, groups=GROUPS, frozen_options=FROZEN_OPTI
 def with_protocols(suite: Suite, protocols: Sequence[str]) -> Suite:
     """``suite`` with each row evaluated by those of ``protocols`` (of ``lp``, ``ft10``, ``ft100``)
     that it runs; FT-100% (:data:`FT100`) is added to the rows whose FT-10% is MoCoFCN's."""
-    unknown = [p for p in protocols if p not in ('lp', 'ft10', 'ft100')]
+    unknown = [p for p in protocols if p not in TRAINED_PROTOCOLS]
     if unknown:
-        raise KeyError(f'unknown protocols {unknown}; known: lp, ft10, ft100')
+        raise KeyError(f'unknown protocols {unknown}; known: {", ".join(TRAINED_PROTOCOLS)}')
     rows = {}
     for name, row in suite.rows.items():
         leaves = dict(row.leaves)

@@ -23,7 +23,8 @@ from .methods import method_of
 from .pretrain_parts import (BACKBONE_CHANNELS, DATA_PIPELINES, DECODER_STRIDES, MASK_SAMPLERS,
                              PRETRAIN_BACKBONE, PRETRAIN_FROM, iters_per_epoch, pretrain_bases,
                              pretrain_stem, recipe_of)
-from .protocols import LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, is_timm, leaf_config, seg_bases
+from .protocols import (LINEAR_PROBE_MODEL, PROTOCOLS, dataset_of, leaf_config, seg_bases,
+                        timm_fine_tuning)
 
 BASE_DIR = osp.join(CONFIG_ROOT, '_base_')
 # where composed configs are written for the tools that take a file
@@ -43,7 +44,7 @@ def seg_overrides(protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
     fields += ['data_preprocessor=dict(size={{_base_.crop_size}})',
                f'decode_head=dict(num_classes={dataset_of(dataset).num_classes})']
     text = 'model = dict(\n' + ''.join(f'    {f},\n' for f in fields) + ')\n'
-    if is_timm(backbone) and protocol != 'lp':
+    if timm_fine_tuning(protocol, backbone):
         text += 'optim_wrapper = dict(paramwise_cfg={{_base_.timm_layer_decay}})\n'
     return text
 

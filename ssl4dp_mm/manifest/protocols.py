@@ -146,9 +146,10 @@ def protocol_iters(protocol: str, dataset: str) -> int:
     raise ValueError(f'iteration tag {tag!r} of {dataset}/{protocol}: expected <n>k or <n>i')
 
 
-def is_timm(backbone: str) -> bool:
-    """Whether a backbone tag names a timm backbone (:data:`TIMM_PREFIX`)."""
-    return backbone.startswith(TIMM_PREFIX)
+def timm_fine_tuning(protocol: str, backbone: str) -> bool:
+    """Whether a leaf fine-tunes a timm backbone (:data:`TIMM_PREFIX`; FT-10% / FT-100%): the
+    ``vit_`` piece and the backbone base's layer-wise decay."""
+    return backbone.startswith(TIMM_PREFIX) and protocol != 'lp'
 
 
 def protocol_piece(protocol: str, dataset: str, backbone: str = 'r18-d8') -> str:
@@ -157,7 +158,7 @@ def protocol_piece(protocol: str, dataset: str, backbone: str = 'r18-d8') -> str
     timm backbone's FT-10% / FT-100% the ``vit_`` piece of the same iterations)."""
     _check_protocol(protocol)
     ds = dataset_of(dataset)
-    prefix = TIMM_FT_PIECE if is_timm(backbone) and protocol != 'lp' else ''
+    prefix = TIMM_FT_PIECE if timm_fine_tuning(protocol, backbone) else ''
     return f'protocols/{prefix}{protocol}-{ds.iters[protocol]}_{ds.suffix}.py'
 
 
