@@ -146,14 +146,17 @@ def main(argv=None) -> int:
                                              options=args.upstream_options)
         suite = continued_suite(ckpt)
         results, wall = runner.run_suite(suite, suite.expand(args.methods), args)
-        page = continued_report.render(results, args, wall, camvid_report.environment(), cost,
-                                       continued_report.load_scratch(args.scratch_results))
+        scratch = continued_report.load_scratch(args.scratch_results)
+        env = camvid_report.environment()
+        page = continued_report.render(results, args, wall, env, cost, scratch)
+        data = continued_report.page_record(results, args, wall, env, cost, scratch)
     else:
         results, wall = runner.run_suite(with_protocols(CAMVID, args.protocols), args.methods,
                                          args)
         page = camvid_report.render(results, args, wall, camvid_report.environment())
+        data = results
     print(page)
-    write_results(args.out, page, results)
+    write_results(args.out, page, data)
     runner.log(f'wrote {args.out}')
     return 1 if runner.failed(results) else 0
 

@@ -1,10 +1,13 @@
 """The continued regime's results page: the table (LP-100%, FT-10%, FT-100%, frozen protocols),
 the upstream model against random init, each continuation's gain over the upstream model against
 its cost, the ramp ablation, and the reports' claims judged in both regimes side by side (the
-from-scratch rows read from the from-random-init results JSON).
+from-scratch rows read from the from-random-init results JSON). The page's JSON (:func:`page_record`) holds everything
+the page is rendered from, so that a committed page renders again from its JSON
+(:func:`render_record`).
 """
 import json
 import os.path as osp
+from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .camvid_continued_suite import COLUMNS, COMPLEX_DECODERS, CONTINUED, FT100, PROTOCOLS
@@ -206,3 +209,45 @@ def render(results: Dict[str, dict], args, wall: float, env: str, upstream: dict
               'from-scratch results files that holds every row a claim compares, named in its '
               'cell; a comparison counts beyond 2 SE):', '', *claim_lines(scratch, results)]
     return '\n'.join(lines) + '\n'
+
+
+# the run's settings the page states, kept in its JSON
+RUN_KEYS = ('pretrain_seeds', 'paired_seeds', 'pretrain_iters', 'eval_iters')
+
+
+def page_record(results: Dict[str, dict], args, wall: float, env: str, upstream: dict,
+                scratch: Sequence[Tuple[str, Dict[str, dict]]] = ()) -> dict:
+    """The page's JSON: the rows and what else :func:`render` reads (the run's settings, wall time,
+    environment line, the upstream model's cost record and the names of the from-scratch results
+    files the claims were judged on).
+
+    Args:
+        results (dict): row name -> its JSON record.
+        args: the run's settings (:data:`RUN_KEYS`).
+        wall (float): the benchmark's wall seconds.
+        env (str): the environment line.
+        upstream (dict): the upstream model's cost record.
+        scratch (sequence): the from-random-init results files, (path, rows) pairs. Defaults to
+            ().
+    """
+    run = {k: getattr(args, k, None) for k in RUN_KEYS}
+    run.update(wall=wall, env=env, scratch=[osp.basename(path) for path, _ in scratch])
+    return dict(run=run, upstream_model=upstream, rows=results)
+
+
+def render_record(record: dict, scratch_dir: str) -> str:
+    """The page again from its JSON (:func:`page_record`), the from-scratch files read from
+    ``scratch_dir``.
+
+    Raises:
+        FileNotFoundError: a from-scratch file the page was judged on is not in ``scratch_dir``.
+    """
+    run = record['run']
+    paths = [osp.join(scratch_dir, name) for name in run['scratch']]
+    missing = [p for p in paths if not osp.isfile(p)]
+    if missing:
+        raise FileNotFoundError(f'the from-scratch results {missing} the page was judged on are '
+                                f'not in {scratch_dir}')
+    args = SimpleNamespace(**{k: run[k] for k in RUN_KEYS})
+    return render(record['rows'], args, run['wall'], run['env'], record['upstream_model'],
+                  load_scratch(paths))

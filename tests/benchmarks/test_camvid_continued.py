@@ -11,6 +11,7 @@ import pytest
 from mmengine.config import Config, DictAction
 
 from ssl4dp_mm.benchmarking.camvid_continued_suite import CONTINUED, ORDER, continued_suite
+from ssl4dp_mm.benchmarking.continued_report import render_record
 from ssl4dp_mm.benchmarking.upstream import log_cost
 from ssl4dp_mm.engine.continued_config import continued_config
 from tests.conftest import ROOT
@@ -104,7 +105,8 @@ def test_continued_mode_runs_end_to_end(camvid_root, toy_root, tmp_path):
     assert osp.isfile(up / 'epoch_1.pth')
     cost = json.loads((up / 'cost.json').read_text())
     assert cost['epochs'] == 1 and cost['batch'] == 4 and cost['seconds'] > 0
-    data = json.loads((tmp_path / 'continued.json').read_text())
+    record = json.loads((tmp_path / 'continued.json').read_text())
+    data = record['rows']
     assert set(data) == {'upstream', 'plmoco-dec'}
     for row in data.values():
         for protocol in ('lp', 'ft10', 'ft100', 'knn'):
@@ -119,6 +121,10 @@ def test_continued_mode_runs_end_to_end(camvid_root, toy_root, tmp_path):
     page = out.read_text()
     assert 'PLMoCo w/dec, continued' in page and 'upstream MoCo v2 (not continued)' in page
     assert '| LP-100% | FT-10% | FT-100% | kNN |' in page
+    # the page renders again from its JSON alone
+    assert record['run']['pretrain_iters'] == 2 and record['run']['scratch'] == []
+    assert record['upstream_model']['seconds'] == cost['seconds']
+    assert render_record(record, str(tmp_path)) == page
 
 
 def _row(label, **values):
@@ -175,3 +181,33 @@ def test_complex_decoder_gain_against_its_starting_point():
     assert 'PLMoCo w/dec +1.20 over upstream vs PLMoCo w/dec (DeepLabv3+) +0.10 over upstream ' \
         '(DeepLabv3+ head)' in cells[2]
     assert cells[2].startswith('holds')
+
+
+def test_page_renders_again_from_its_record(tmp_path):
+    """The page's JSON holds the run's settings, the upstream cost and the from-scratch files'
+    names: rendered from it (the files read from another folder) it is the same page."""
+    from types import SimpleNamespace
+
+    from ssl4dp_mm.benchmarking.continued_report import load_scratch, page_record, render
+    rows = {'random': dict(_row('random init', lp=[10., 11., 10.5]), decoder=False),
+            'upstream': dict(_row('upstream MoCo v2', lp=[20., 20., 20.]), decoder=False),
+            'plmoco-dec': dict(_row('PLMoCo w/dec, continued', lp=[21., 22., 21.5]),
+                               decoder=True)}
+    seeds = tmp_path / 'a' / 'seeds.json'
+    seeds.parent.mkdir()
+    seeds.write_text(json.dumps({'plmoco-dec': _row('PLMoCo w/dec', lp=[15., 16., 15.])}))
+    scratch = load_scratch([str(seeds), str(tmp_path / 'absent.json')])
+    args = SimpleNamespace(pretrain_seeds=[0, 1, 2], paired_seeds=True, pretrain_iters=None,
+                           eval_iters=None, methods=['ignored'])
+    upstream = dict(config='up.py', seed=0, epochs=2, iters=30, batch=64, images_seen=1920,
+                    seconds=600.0)
+    page = render(rows, args, 1234.5, '2026-12-07 · env', upstream, scratch)
+    record = json.loads(json.dumps(page_record(rows, args, 1234.5, '2026-12-07 · env', upstream,
+                                               scratch)))
+    assert record['run']['scratch'] == ['seeds.json'] and 'methods' not in record['run']
+    copy = tmp_path / 'b'
+    copy.mkdir()
+    with pytest.raises(FileNotFoundError, match='seeds.json'):
+        render_record(record, str(copy))
+    (copy / 'seeds.json').write_text(seeds.read_text())
+    assert render_record(record, str(copy)) == page

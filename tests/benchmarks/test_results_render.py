@@ -1,6 +1,7 @@
 """Every committed CamVid results page renders again from its JSON: the page is
-``camvid_report.render`` of the JSON's rows, followed only by notes written by hand (a paragraph
-starting with one of NOTES). The run's settings that the JSON does not hold (environment line,
+``camvid_report.render`` of the JSON's rows (``continued_report.render_record`` of the JSON for the
+continued regime), followed only by notes written by hand (a paragraph starting with one of NOTES).
+For the from-scratch pages, the run's settings that the JSON does not hold (environment line,
 seeds, iterations, wall time) are read back from the page's own setting paragraph."""
 import glob
 import json
@@ -10,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ssl4dp_mm.benchmarking import camvid_report
+from ssl4dp_mm.benchmarking import camvid_report, continued_report
 from tests.conftest import ROOT
 
 RESULTS = osp.join(ROOT, 'benchmarks', 'results')
@@ -18,6 +19,9 @@ RESULTS = osp.join(ROOT, 'benchmarks', 'results')
 PAGES = sorted(p for p in glob.glob(osp.join(RESULTS, 'camvid_*.json'))
                if osp.isfile(osp.splitext(p)[0] + '.md')
                and not osp.basename(p).startswith('camvid_continued'))
+# the continued regime's pages: their JSON holds everything they are rendered from
+CONTINUED_PAGES = sorted(p for p in glob.glob(osp.join(RESULTS, 'camvid_continued*.json'))
+                         if osp.isfile(osp.splitext(p)[0] + '.md'))
 # the first line of the notes written by hand under a rendered page
 NOTES = ('Reading', '## Reading', '**Superseded**')
 
@@ -55,7 +59,21 @@ def test_page_renders_from_its_json(path):
         page = f.read()
     args, wall, env = page_settings(page)
     assert env.split(' · ')[0] == re.match(r'\d{4}-\d\d-\d\d', env).group(0)
-    rendered = camvid_report.render(results, args, wall, env)
+    _check_page(page, camvid_report.render(results, args, wall, env))
+
+
+@pytest.mark.parametrize('path', CONTINUED_PAGES, ids=osp.basename)
+def test_continued_page_renders_from_its_json(path):
+    """The from-scratch files its claims were judged on are committed beside it."""
+    with open(path) as f:
+        record = json.load(f)
+    with open(osp.splitext(path)[0] + '.md') as f:
+        page = f.read()
+    _check_page(page, continued_report.render_record(record, RESULTS))
+
+
+def _check_page(page: str, rendered: str) -> None:
+    """``page`` is ``rendered`` followed only by notes written by hand."""
     assert page[:len(rendered)] == rendered
     notes = page[len(rendered):]
     assert not notes or (notes.startswith('\n') and notes[1:].startswith(NOTES)), notes[:200]
