@@ -1,9 +1,9 @@
 """The continued regime's results page: the table (LP-100%, FT-10%, FT-100%, frozen protocols),
 the upstream model against random init, each continuation's gain over the upstream model against
 its cost, the ramp ablation, and the reports' claims judged in both regimes side by side (the
-from-scratch rows read from the from-random-init results JSON). The page's JSON (:func:`page_record`) holds everything
-the page is rendered from, so that a committed page renders again from its JSON
-(:func:`render_record`).
+from-scratch rows read from the from-random-init results JSON). The page's JSON
+(:func:`page_record`) holds everything the page is rendered from, so that a committed page renders
+again from its JSON (:func:`render_record`).
 """
 import json
 import os.path as osp
