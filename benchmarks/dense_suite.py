@@ -37,12 +37,13 @@ def _pair(text: str, sep: str):
 
 def frozen_options(pairs) -> FrozenOptions:
     """``FrozenOptions`` with ``(key, value)`` pairs set, values read as Python literals (a word
-    that is none stays a string).
+    that is none stays a string; for a tuple setting, comma-separated words are its items:
+    ``dinov2_variants=linear,linear4+ms``).
 
     Raises:
         KeyError: naming a key that is not a field.
     """
-    fields = {f.name for f in dataclasses.fields(FrozenOptions)}
+    fields = {f.name: f for f in dataclasses.fields(FrozenOptions)}
     values = {}
     for key, text in pairs:
         if key not in fields:
@@ -51,6 +52,8 @@ def frozen_options(pairs) -> FrozenOptions:
             values[key] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             values[key] = text
+        if isinstance(values[key], str) and 'Tuple' in str(fields[key].type):
+            values[key] = tuple(values[key].split(','))
     return FrozenOptions(**values)
 
 

@@ -3,11 +3,13 @@
     python tools/evaluate_dense.py CKPT|none|random:r18 \
         --suite toy camvid voc ade20k cityscapes cocostuff27 \
         [--data-root voc=PATH ade20k=PATH ...] [--protocols knn kmeans lp-convex retrieval \
-        hummingbird lp-dinov2] [--seeds 3] [--device cuda] [--work-dir work_dirs/dense]
+        hummingbird lp-dinov2] [--dinov2-variants linear linear4+ms] [--seeds 3] \
+        [--device cuda] [--work-dir work_dirs/dense]
 
 Per dataset it runs kNN, K-means (K = #classes, and over-clustering at --over-ks where the val
 split has more cells), LP-convex, segment retrieval, Hummingbird (its bank-size sweep) and the
-DINOv2 linear probe on the frozen maps of --layers, writes one record per protocol and seed
+DINOv2 linear probe (its variants: last layer or last four, with and without the multi-scale
+test) on the frozen maps of --layers, writes one record per protocol and seed
 (skipped when it exists: rerun the same command to resume) and the table
 ``<work-dir>/<name>/dense_suite.{md,json}``: mean ± std over seeds, seconds per protocol (feature
 extraction apart) and the settings that move the numbers. Library: ssl4dp_mm/evaluation/suite.py
@@ -19,6 +21,7 @@ import argparse
 import os.path as osp
 
 from ssl4dp_mm.cli import run_tool
+from ssl4dp_mm.evaluation.linear_dinov2 import DINOV2_VARIANTS
 from ssl4dp_mm.evaluation.run import FrozenOptions
 from ssl4dp_mm.evaluation.suite import OVER_KS, SUITE_DATASETS, SUITE_PROTOCOLS, run_suite
 
@@ -64,6 +67,9 @@ def parse_args(argv=None):
     parser.add_argument('--dinov2-crop-size', nargs=2, type=int, metavar=('H', 'W'),
                         default=list(d.dinov2_crop_size))
     parser.add_argument('--dinov2-layers', default=d.dinov2_layers, choices=('last', 'last4'))
+    parser.add_argument('--dinov2-variants', nargs='+', choices=DINOV2_VARIANTS,
+                        help="DINOv2 probes side by side, by DINOv2's names (a '+ms' record also "
+                        'gives the single-scale score); default: the one of --dinov2-layers')
     parser.add_argument('--device', default='cpu', choices=('cpu', 'cuda'))
     parser.add_argument('--threads', type=int, default=1, help='torch CPU threads')
     parser.add_argument('--force', action='store_true', help='redo recorded protocols')
@@ -83,7 +89,8 @@ def main(argv=None):
         hbird_crop_size=tuple(args.hbird_crop_size) if args.hbird_crop_size else None,
         hbird_mask_size=tuple(args.hbird_mask_size) if args.hbird_mask_size else None,
         dinov2_iters=args.dinov2_iters, dinov2_batch_size=args.dinov2_batch_size,
-        dinov2_crop_size=tuple(args.dinov2_crop_size), dinov2_layers=args.dinov2_layers)
+        dinov2_crop_size=tuple(args.dinov2_crop_size), dinov2_layers=args.dinov2_layers,
+        dinov2_variants=tuple(args.dinov2_variants) if args.dinov2_variants else None)
     out = run_suite(args.checkpoint, args.suite, args.work_dir, args.name, dict(args.data_root),
                     args.protocols, tuple(range(args.seeds)), args.layers, opts,
                     tuple(args.over_ks), args.config,

@@ -47,6 +47,7 @@ from .metrics import confusion_matrix, scores_from_confusion
 
 DINOV2_SCALES = (1.0, 1.32, 1.73, 2.28, 3.0)  # the "+ms" test of dinov2/eval/segmentation
 LAYER_MODES = ('last', 'last4')
+DINOV2_VARIANTS = ('linear', 'linear+ms', 'linear4', 'linear4+ms')  # DINOv2's names
 # optimizer -> (lr, weight decay, poly power, final lr, warm-up fraction of the iterations)
 OPTIMIZERS = {'adamw': (1e-3, 1e-4, 1.0, 0.0, 1500 / 40000), 'sgd': (1e-2, 5e-4, 0.9, 1e-4, 0.0)}
 WARMUP_RATIO = 1e-6
@@ -57,6 +58,18 @@ def probe_variant(mode: str = 'last', multiscale: bool = False) -> str:
     if mode not in LAYER_MODES:
         raise ValueError(f'layers must be one of {LAYER_MODES}, got {mode!r}')
     return ('linear' if mode == 'last' else 'linear4') + ('+ms' if multiscale else '')
+
+
+def variant_options(variant: str) -> Tuple[str, bool]:
+    """The layers mode and multi-scale flag of a DINOv2 name ('linear', 'linear4', with '+ms';
+    the inverse of :func:`probe_variant`).
+
+    Raises:
+        ValueError: naming ``variant`` if it is none of those.
+    """
+    if variant not in DINOV2_VARIANTS:
+        raise ValueError(f'unknown DINOv2 probe variant {variant!r}; known: {DINOV2_VARIANTS}')
+    return ('last4' if variant.startswith('linear4') else 'last'), variant.endswith('+ms')
 
 
 def probe_layers(layer: str, available: Sequence[str], mode: str = 'last') -> List[str]:

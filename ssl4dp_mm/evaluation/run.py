@@ -73,6 +73,9 @@ class FrozenOptions:
         dinov2_lr (float, optional): Defaults to None (1e-3 AdamW, 1e-2 SGD).
         dinov2_multiscale (bool): Multi-scale + flip test as the main score. Defaults to False.
         dinov2_scales (tuple[float]): Its scales. Defaults to DINOV2_SCALES.
+        dinov2_variants (tuple[str], optional): The dense suite's probes, by DINOv2's names
+            ('linear', 'linear4', each with '+ms'; a '+ms' record also holds its single-scale
+            score). Defaults to None (the one of ``dinov2_layers`` and ``dinov2_multiscale``).
     """
     knn_k: int = 20
     knn_temperature: float = 0.07
@@ -107,6 +110,7 @@ class FrozenOptions:
     dinov2_lr: Optional[float] = None
     dinov2_multiscale: bool = False
     dinov2_scales: Tuple[float, ...] = DINOV2_SCALES
+    dinov2_variants: Optional[Tuple[str, ...]] = None
 
 
 @dataclass

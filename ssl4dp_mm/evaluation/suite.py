@@ -18,7 +18,7 @@ import json
 import os
 import os.path as osp
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -27,7 +27,7 @@ from ..paths import PROJECT_ROOT
 from ..utils.atomic_files import write_atomic, write_json_atomic
 from .clustering import kmeans_segmentation
 from .dense_features import resolve_layer
-from .linear_dinov2 import probe_layers, probe_variant
+from .linear_dinov2 import probe_layers, probe_variant, variant_options
 from .records import column_name, record_path, slug, write_record
 from .run import (MODEL_PROTOCOLS, PROTOCOLS, SEEDLESS, FrozenOptions, FrozenRun, _model_protocol,
                   run_protocol)
@@ -84,11 +84,26 @@ SUITE_DATASETS: Dict[str, SuiteDataset] = {
 
 @dataclass
 class SuiteJob:
-    """One record to make: a protocol (K-means at ``k`` clusters) with one seed."""
+    """One record to make: a protocol (K-means at ``k`` clusters, the DINOv2 probe in one of
+    its variants) with one seed."""
     protocol: str
     seed: int
     path: str
     k: Optional[int] = None  # fixed K of over-clustering (None: K = #classes)
+    opts: Optional[FrozenOptions] = None  # the job's settings where they are not the suite's
+
+
+def dinov2_variants(opts: FrozenOptions) -> List[str]:
+    """The DINOv2 probe's variants the suite runs: ``opts.dinov2_variants``, else the one of
+    ``dinov2_layers`` / ``dinov2_multiscale``."""
+    return list(opts.dinov2_variants
+                or [probe_variant(opts.dinov2_layers, opts.dinov2_multiscale)])
+
+
+def variant_opts(opts: FrozenOptions, variant: str) -> FrozenOptions:
+    """``opts`` with the layers and the multi-scale test of a DINOv2 probe variant."""
+    layers, multiscale = variant_options(variant)
+    return replace(opts, dinov2_layers=layers, dinov2_multiscale=multiscale)
 
 
 def random_init(checkpoint: str) -> bool:
@@ -144,18 +159,22 @@ def prepare_run(dataset: str, checkpoint: Optional[str], name: str, work_dir: st
 
 def suite_jobs(run: FrozenRun, layer: str, protocols: Sequence[str], seeds: Sequence[int],
                opts: FrozenOptions, over_ks: Sequence[int] = OVER_KS) -> List[SuiteJob]:
-    """Every record of one dataset and layer (retrieval: the first seed only)."""
+    """Every record of one dataset and layer (retrieval: the first seed only; the DINOv2 probe:
+    each of :func:`dinov2_variants`)."""
     jobs = []
     for protocol in protocols:
-        ks = [None] + list(over_ks) if protocol == 'kmeans' else [None]
-        for k in ks:
+        if protocol == 'kmeans':
+            settings = [(f'K{k}' if k else None, k, None) for k in [None] + list(over_ks)]
+        elif protocol == 'lp-dinov2':
+            settings = [(v, None, variant_opts(opts, v)) for v in dinov2_variants(opts)]
+        else:
+            settings = [(None, None, None)]
+        for variant, k, job_opts in settings:
             for seed in (seeds[:1] if protocol in SEEDLESS else seeds):
-                variant = (probe_variant(opts.dinov2_layers, opts.dinov2_multiscale)
-                           if protocol == 'lp-dinov2' else (f'K{k}' if k else None))
                 over = 1 if protocol == 'kmeans' else None
                 path = record_path(run.work_dir, run.name, run.head, run.backbone, run.dataset,
                                    protocol, layer, seed, over, variant)
-                jobs.append(SuiteJob(protocol, seed, path, k))
+                jobs.append(SuiteJob(protocol, seed, path, k, job_opts))
     return jobs
 
 
@@ -193,8 +212,10 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
         model = build_feature_model(run.config, run.checkpoint, run.init_seed).to(device)
         for layer in layers:
             resolve_layer(layer, model)
-        probe_reads = {layer: probe_layers(layer, model.layer_names, opts.dinov2_layers)
-                       for layer in layers}
+        modes = ({variant_options(v)[0] for v in dinov2_variants(opts)}
+                 if 'lp-dinov2' in protocols else set())
+        probe_reads = {(layer, mode): probe_layers(layer, model.layer_names, mode)
+                       for layer in layers for mode in sorted(modes)}
     extract = list(dict.fromkeys(layers + [n for names in (probe_reads or {}).values()
                                            for n in names]))
     extracted, feature_s = {}, {}
@@ -217,13 +238,14 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
     records = []
     for layer in layers:
         for job in jobs[layer]:
+            job_opts = job.opts or opts
             if _done(job) and not force:
                 if osp.isfile(job.path):
                     log(f'==> {job.path} exists, skipped')
                     with open(job.path) as f:
                         rec = json.load(f)
                     _check_recorded_settings(job.path, rec, protocol_settings(
-                        job.protocol, opts, run))
+                        job.protocol, job_opts, run))
                     records.append(rec)
                 else:
                     with open(_skip_path(job)) as f:
@@ -231,8 +253,9 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                 continue
             # the splits the protocol reads are extracted first: wall_s is the protocol's own
             split(layer, run.val_split)
+            reads = {layer: probe_reads.get((layer, job_opts.dinov2_layers), [layer])}
             if job.protocol not in ('kmeans', 'hummingbird'):
-                for n in (probe_reads[layer] if job.protocol == 'lp-dinov2' else [layer]):
+                for n in (reads[layer] if job.protocol == 'lp-dinov2' else [layer]):
                     split(n, run.train_split)
             val = split(layer, run.val_split)
             if job.k is not None:
@@ -246,8 +269,8 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                     continue
             start = time.perf_counter()
             if job.protocol in MODEL_PROTOCOLS:
-                res = _model_protocol(job.protocol, run, model, layer, probe_reads, split,
-                                      job.seed, opts, device, None)
+                res = _model_protocol(job.protocol, run, model, layer, reads, split,
+                                      job.seed, job_opts, device, None)
             elif job.k is not None:
                 res = dict(kmeans_segmentation(val, job.k, job.seed, opts.kmeans_n_init,
                                                opts.kmeans_max_fit), variant=f'K{job.k}')
@@ -255,7 +278,7 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                 train = split(layer, run.train_split) if job.protocol != 'kmeans' else None
                 res = run_protocol(job.protocol, train, val, job.seed, opts)
             res = dict(res, wall_s=round(time.perf_counter() - start, 3),
-                       settings=protocol_settings(job.protocol, opts, run))
+                       settings=protocol_settings(job.protocol, job_opts, run))
             rec = write_record(job.path, res, **base, protocol=job.protocol, layer=layer,
                                seed=job.seed, train_split=run.train_split,
                                val_split=run.val_split)
@@ -424,6 +447,13 @@ def suite_table(records: Sequence[dict], feature_s: Optional[Dict[str, dict]] = 
         common = dict(dataset=dataset, protocol=first['protocol'], layer=first['layer'],
                       metric=first['metric'], img_scale=first.get('img_scale'),
                       label_scale=first.get('label_scale'))
+        single = _single_scale_column(first)
+        if single and (dataset, single) not in groups:  # a '+ms' record's single-scale score
+            values = [float(r['mIoU_single_scale']) for r in recs]
+            mean, std = _mean_std(values)
+            rows.append(dict(common, column=single, mean=mean, std=std, seeds=len(recs),
+                             values=values, wall_s=None,
+                             settings=dict(settings, dinov2_multiscale=False)))
         values = [float(r[first['metric']]) for r in recs]
         mean, std = _mean_std(values)
         rows.append(dict(common, column=column, mean=mean, std=std, seeds=len(recs),
@@ -444,6 +474,15 @@ def suite_table(records: Sequence[dict], feature_s: Optional[Dict[str, dict]] = 
                              values=[], wall_s=seconds, img_scale=None, label_scale=None,
                              settings={}))
     return rows
+
+
+def _single_scale_column(record: dict) -> Optional[str]:
+    """The column of a DINOv2 '+ms' record's single-scale score (None for other records)."""
+    variant = record.get('variant') or ''
+    if record['protocol'] != 'lp-dinov2' or not variant.endswith('+ms') \
+            or record.get('mIoU_single_scale') is None:
+        return None
+    return column_name('lp-dinov2', record['layer'], variant=variant[:-len('+ms')])
 
 
 def fmt_value(value) -> str:

@@ -83,8 +83,13 @@ def test_unknown_option_is_refused_naming_it(capsys):
         bench.parse_args(['--suite', 'toy', '--row', 'a=none', '--options', 'knn_kk=3'])
     assert '--options knn_kk: not a protocol setting' in capsys.readouterr().err
     args = bench.parse_args(['--suite', 'toy', '--row', 'a=none', 'b=none', '--options',
-                             'dinov2_iters=1000', 'dinov2_crop_size=(64,64)', 'hbird_search=exact'])
+                             'dinov2_iters=1000', 'dinov2_crop_size=(64,64)', 'hbird_search=exact',
+                             'dinov2_variants=linear,linear4+ms'])
     assert args.opts.dinov2_iters == 1000 and args.opts.dinov2_crop_size == (64, 64)
+    assert args.opts.dinov2_variants == ('linear', 'linear4+ms')
+    one = bench.parse_args(['--suite', 'toy', '--row', 'a=none', '--options',
+                            'dinov2_variants=linear4+ms'])
+    assert one.opts.dinov2_variants == ('linear4+ms', )
     assert args.opts.hbird_search == 'exact' and args.compare == [('b', 'a')]
 
 

@@ -93,3 +93,40 @@ def test_a_record_made_with_other_settings_is_refused(roots, tmp_path):
     again = suite.run_suite('random:r18', ['toy'], work, opts=replace(OPTS, dinov2_iters=5),
                             force=True, **kwargs)
     assert again['records'][0]['settings']['dinov2_iters'] == 5
+
+
+def test_dinov2_probe_variants(roots, tmp_path):
+    """linear and linear4+ms side by side: the linear record is the one the suite makes alone,
+    the '+ms' record reads the four stages and its single-scale score (its own table row) is the
+    linear4 probe's with the same seed."""
+    from dataclasses import replace
+    kwargs = dict(data_roots={'toy': roots['toy']}, protocols=['lp-dinov2'], seeds=(0, ),
+                  layers=('backbone.layer4', ), img_scale=(64, 96), label_scale=(32, 48),
+                  log=lambda s: None)
+    opts = replace(OPTS, dinov2_variants=('linear', 'linear4+ms'), dinov2_scales=(1.0, 1.5))
+    out = suite.run_suite('random:r18', ['toy'], str(tmp_path / 'both'), opts=opts, **kwargs)
+    recs = {r['variant']: r for r in out['records']}
+    assert set(recs) == {'linear', 'linear4+ms'}
+    assert recs['linear']['layers'] == ['stage4'] and len(recs['linear4+ms']['layers']) == 4
+    assert recs['linear4+ms']['settings']['dinov2_layers'] == 'last4'
+    assert recs['linear4+ms']['settings']['dinov2_multiscale'] is True
+    rows = {r['column']: r for r in out['table']}
+    single = rows['LP-DINOv2 linear4 (stage4)']
+    assert single['mean'] == pytest.approx(recs['linear4+ms']['mIoU_single_scale'])
+    assert single['settings']['dinov2_multiscale'] is False
+    assert rows['LP-DINOv2 linear4+ms (stage4)']['mean'] == pytest.approx(
+        recs['linear4+ms']['mIoU'])
+    alone = suite.run_suite('random:r18', ['toy'], str(tmp_path / 'alone'), opts=OPTS,
+                            **kwargs)['records'][0]
+    assert alone['variant'] == 'linear' and alone['mIoU'] == pytest.approx(recs['linear']['mIoU'])
+    four = suite.run_suite('random:r18', ['toy'], str(tmp_path / 'four'),
+                           opts=replace(opts, dinov2_variants=('linear4', 'linear4+ms')),
+                           **kwargs)
+    assert four['records'][0]['variant'] == 'linear4'
+    assert four['records'][0]['mIoU'] == pytest.approx(recs['linear4+ms']['mIoU_single_scale'])
+    # a linear4 record of its own: no second single-scale row
+    assert [r['column'] for r in four['table'] if r['protocol'] == 'lp-dinov2'] == [
+        'LP-DINOv2 linear4 (stage4)', 'LP-DINOv2 linear4+ms (stage4)']
+    with pytest.raises(ValueError, match="'linear8'"):
+        suite.run_suite('random:r18', ['toy'], str(tmp_path / 'bad'),
+                        opts=replace(OPTS, dinov2_variants=('linear8', )), **kwargs)

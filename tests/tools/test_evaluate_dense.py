@@ -47,3 +47,16 @@ def test_bad_input(tmp_path, capsys):
     assert 'NAME=PATH' in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         tool.main(['missing.pth', '--suite', 'toy', '--work-dir', str(tmp_path)])
+
+
+def test_dinov2_variants_from_the_command(tmp_path):
+    toy = make_toy_scenes(str(tmp_path / 'toy'), {'train': 6, 'val': 4}, seed=1)
+    tool = load_tool('evaluate_dense')
+    out = tool.main(_args(toy, str(tmp_path / 'dense'), '--protocols', 'lp-dinov2', '--layers',
+                          'backbone.layer4', '--dinov2-variants', 'linear', 'linear4+ms'))
+    assert [r['variant'] for r in out['records']] == ['linear', 'linear', 'linear4+ms',
+                                                      'linear4+ms']
+    assert [r['column'] for r in out['table'] if r['protocol'] == 'lp-dinov2'] == [
+        'LP-DINOv2 linear (stage4)', 'LP-DINOv2 linear4 (stage4)', 'LP-DINOv2 linear4+ms (stage4)']
+    with pytest.raises(SystemExit):
+        tool.parse_args(['none', '--dinov2-variants', 'linear8'])
