@@ -53,10 +53,7 @@ def test_there_are_pages():
 
 @pytest.mark.parametrize('path', PAGES, ids=osp.basename)
 def test_page_renders_from_its_json(path):
-    with open(path) as f:
-        results = json.load(f)
-    with open(osp.splitext(path)[0] + '.md') as f:
-        page = f.read()
+    results, page = _json_and_page(path)
     args, wall, env = page_settings(page)
     assert env.split(' · ')[0] == re.match(r'\d{4}-\d\d-\d\d', env).group(0)
     _check_page(page, camvid_report.render(results, args, wall, env))
@@ -65,11 +62,16 @@ def test_page_renders_from_its_json(path):
 @pytest.mark.parametrize('path', CONTINUED_PAGES, ids=osp.basename)
 def test_continued_page_renders_from_its_json(path):
     """The from-scratch files its claims were judged on are committed beside it."""
-    with open(path) as f:
-        record = json.load(f)
-    with open(osp.splitext(path)[0] + '.md') as f:
-        page = f.read()
+    record, page = _json_and_page(path)
     _check_page(page, continued_report.render_record(record, RESULTS))
+
+
+def _json_and_page(path: str) -> tuple:
+    """A results JSON's contents and the text of its page beside it."""
+    with open(path) as f:
+        data = json.load(f)
+    with open(osp.splitext(path)[0] + '.md') as f:
+        return data, f.read()
 
 
 def _check_page(page: str, rendered: str) -> None:
