@@ -212,8 +212,8 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
         model = build_feature_model(run.config, run.checkpoint, run.init_seed).to(device)
         for layer in layers:
             resolve_layer(layer, model)
-        modes = ({variant_options(v)[0] for v in dinov2_variants(opts)}
-                 if 'lp-dinov2' in protocols else set())
+        # the layers modes of the DINOv2 probes still to run (their extra stages are extracted)
+        modes = {j.opts.dinov2_layers for j in todo if j.protocol == 'lp-dinov2'}
         probe_reads = {(layer, mode): probe_layers(layer, model.layer_names, mode)
                        for layer in layers for mode in sorted(modes)}
     extract = list(dict.fromkeys(layers + [n for names in (probe_reads or {}).values()
@@ -253,9 +253,10 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                 continue
             # the splits the protocol reads are extracted first: wall_s is the protocol's own
             split(layer, run.val_split)
-            reads = {layer: probe_reads.get((layer, job_opts.dinov2_layers), [layer])}
+            reads = (probe_reads[(layer, job_opts.dinov2_layers)] if job.protocol == 'lp-dinov2'
+                     else [layer])
             if job.protocol not in ('kmeans', 'hummingbird'):
-                for n in (reads[layer] if job.protocol == 'lp-dinov2' else [layer]):
+                for n in reads:
                     split(n, run.train_split)
             val = split(layer, run.val_split)
             if job.k is not None:
@@ -269,7 +270,7 @@ def run_dataset(run: FrozenRun, layers: Sequence[str], protocols: Sequence[str],
                     continue
             start = time.perf_counter()
             if job.protocol in MODEL_PROTOCOLS:
-                res = _model_protocol(job.protocol, run, model, layer, reads, split,
+                res = _model_protocol(job.protocol, run, model, layer, {layer: reads}, split,
                                       job.seed, job_opts, device, None)
             elif job.k is not None:
                 res = dict(kmeans_segmentation(val, job.k, job.seed, opts.kmeans_n_init,
