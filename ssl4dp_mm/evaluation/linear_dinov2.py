@@ -47,7 +47,6 @@ from .metrics import confusion_matrix, scores_from_confusion
 
 DINOV2_SCALES = (1.0, 1.32, 1.73, 2.28, 3.0)  # the "+ms" test of dinov2/eval/segmentation
 LAYER_MODES = ('last', 'last4')
-DINOV2_VARIANTS = ('linear', 'linear+ms', 'linear4', 'linear4+ms')  # DINOv2's names
 # optimizer -> (lr, weight decay, poly power, final lr, warm-up fraction of the iterations)
 OPTIMIZERS = {'adamw': (1e-3, 1e-4, 1.0, 0.0, 1500 / 40000), 'sgd': (1e-2, 5e-4, 0.9, 1e-4, 0.0)}
 WARMUP_RATIO = 1e-6
@@ -60,6 +59,11 @@ def probe_variant(mode: str = 'last', multiscale: bool = False) -> str:
     return ('linear' if mode == 'last' else 'linear4') + ('+ms' if multiscale else '')
 
 
+# DINOv2's name of each setting -> (layers mode, multi-scale test)
+_VARIANTS = {probe_variant(mode, ms): (mode, ms) for mode in LAYER_MODES for ms in (False, True)}
+DINOV2_VARIANTS = tuple(_VARIANTS)  # 'linear', 'linear+ms', 'linear4', 'linear4+ms'
+
+
 def variant_options(variant: str) -> Tuple[str, bool]:
     """The layers mode and multi-scale flag of a DINOv2 name ('linear', 'linear4', with '+ms';
     the inverse of :func:`probe_variant`).
@@ -67,9 +71,9 @@ def variant_options(variant: str) -> Tuple[str, bool]:
     Raises:
         ValueError: naming ``variant`` if it is none of those.
     """
-    if variant not in DINOV2_VARIANTS:
+    if variant not in _VARIANTS:
         raise ValueError(f'unknown DINOv2 probe variant {variant!r}; known: {DINOV2_VARIANTS}')
-    return ('last4' if variant.startswith('linear4') else 'last'), variant.endswith('+ms')
+    return _VARIANTS[variant]
 
 
 def probe_layers(layer: str, available: Sequence[str], mode: str = 'last') -> List[str]:
