@@ -17,8 +17,8 @@ random init). The page and its JSON go to ``--out``; the per-checkpoint tables s
 """
 import argparse
 import ast
-import dataclasses
 import os.path as osp
+import typing
 
 from ssl4dp_mm.benchmarking.camvid_report import environment
 from ssl4dp_mm.benchmarking.results_file import write_results
@@ -35,25 +35,51 @@ def _pair(text: str, sep: str):
     return tuple(text.split(sep, 1))
 
 
+def _tuple_item_type(annotation):
+    """The item type of a ``Tuple[X, ...]`` / ``Optional[Tuple[X, ...]]`` annotation, else None."""
+    for tp in (annotation, ) + typing.get_args(annotation):
+        if typing.get_origin(tp) is tuple:
+            return typing.get_args(tp)[0]
+    return None
+
+
+def _literal(text: str):
+    if text.strip().lower() == 'none':
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # a word such as exact or linear4+ms
+
+
 def frozen_options(pairs) -> FrozenOptions:
-    """``FrozenOptions`` with ``(key, value)`` pairs set, values read as Python literals (a word
-    that is none stays a string; for a tuple setting, comma-separated words are its items:
-    ``dinov2_variants=linear,linear4+ms``).
+    """``FrozenOptions`` with ``(key, value)`` pairs set, values read as Python literals (none
+    is None, a word that is no literal stays a string). A tuple setting takes its items
+    comma-separated, with or without brackets (``dinov2_variants=linear,linear4+ms``,
+    ``hbird_bank_sizes=1024``, ``dinov2_crop_size=(64,64)``), each of the field's item type.
 
     Raises:
         KeyError: naming a key that is not a field.
+        ValueError: naming the key whose item is not of the field's item type.
     """
-    fields = {f.name: f for f in dataclasses.fields(FrozenOptions)}
+    hints = typing.get_type_hints(FrozenOptions)
     values = {}
     for key, text in pairs:
-        if key not in fields:
-            raise KeyError(f'--options {key}: not a protocol setting; known: {sorted(fields)}')
-        try:
-            values[key] = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            values[key] = text
-        if isinstance(values[key], str) and 'Tuple' in str(fields[key].type):
-            values[key] = tuple(values[key].split(','))
+        if key not in hints:
+            raise KeyError(f'--options {key}: not a protocol setting; known: {sorted(hints)}')
+        item_type = _tuple_item_type(hints[key])
+        value = _literal(text)
+        if item_type is not None and value is not None:
+            items = value if isinstance(value, (tuple, list)) else \
+                [_literal(word) for word in text.strip('()[] ').split(',') if word.strip()]
+            if item_type is float:  # 1 is a float setting's 1.0
+                items = [float(i) if type(i) is int else i for i in items]
+            for item in items:
+                if type(item) is not item_type:
+                    raise ValueError(f'--options {key}={text}: {item!r} is not '
+                                     f'{item_type.__name__}')
+            value = tuple(items)
+        values[key] = value
     return FrozenOptions(**values)
 
 

@@ -91,6 +91,15 @@ def test_unknown_option_is_refused_naming_it(capsys):
                             'dinov2_variants=linear4+ms'])
     assert one.opts.dinov2_variants == ('linear4+ms', )
     assert args.opts.hbird_search == 'exact' and args.compare == [('b', 'a')]
+    # a tuple setting takes its items by the field's item type, one item or several
+    typed = bench.parse_args(['--suite', 'toy', '--row', 'a=none', '--options',
+                              'hbird_bank_sizes=1024', 'dinov2_scales=1,1.5',
+                              'kmeans_factors=[1,10]', 'hbird_crop_size=none'])
+    assert typed.opts.hbird_bank_sizes == (1024, ) and typed.opts.dinov2_scales == (1.0, 1.5)
+    assert typed.opts.kmeans_factors == (1, 10) and typed.opts.hbird_crop_size is None
+    with pytest.raises(SystemExit):
+        bench.parse_args(['--suite', 'toy', '--row', 'a=none', '--options', 'kmeans_factors=1,x'])
+    assert "--options kmeans_factors=1,x: 'x' is not int" in capsys.readouterr().err
 
 
 def test_repeated_values_have_no_spread_to_judge_by():
